@@ -1,0 +1,12 @@
+// `bitnas bench`: benchmark programs users run to compare machines (ncnn's benchncnn idea).
+// Each benchmark reports ratios against a baseline measured in the same run.
+#include "nas/commands.hpp"
+
+namespace bitnas::cli {
+
+void register_bench_command(CLI::App& app) {
+  auto* bench = app.add_subcommand("bench", "benchmarks (ratios against a baseline in the same run)");
+  bench->require_subcommand(1);
+}
+
+}  // namespace bitnas::cli

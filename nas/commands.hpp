@@ -1,0 +1,12 @@
+#pragma once
+// Each subcommand lives in its own file and registers itself on the top-level CLI11 app; the
+// callback it installs runs the command and may throw (main turns exceptions into one line on
+// stderr and exit code 1).
+#include <CLI/CLI.hpp>
+
+namespace bitnas::cli {
+
+void register_version_command(CLI::App& app);
+void register_bench_command(CLI::App& app);
+
+}  // namespace bitnas::cli

@@ -1,0 +1,115 @@
+#pragma once
+// The uniform contract every layer follows (Caffe's four verbs, minus reshape): forward in
+// train or eval mode, backward, parameters with gradients, buffers, and named state for
+// checkpoints. Cells, supernets and networks are compositions of Modules.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ops/core/tensor.hpp"
+
+namespace bitnas {
+
+enum class Mode { train, eval };
+
+// What a parameter is, so optimizers can build parameter groups (BMXNet applies no weight
+// decay to binary latent weights nor to batch-norm affine parameters).
+enum class ParamRole { weight, bias, binary_weight, norm };
+const char* to_string(ParamRole role);
+
+struct Parameter {
+  Tensor value;
+  Tensor grad;  // same shape as value; accumulated by backward, cleared by zero_grad
+  ParamRole role = ParamRole::weight;
+  // Latent-weight clip: after each optimizer step value is clamped to [-clamp, clamp].
+  std::optional<float> clamp;
+  // Bumped by every optimizer step (and by anyone who edits value), so layers that derive
+  // state from the value (packed binary weights) rebuild it once per step, not per call.
+  std::uint64_t version = 0;
+
+  Parameter() = default;
+  Parameter(Tensor initial, ParamRole r) : value(std::move(initial)), grad(value.shape()), role(r) {}
+  void mark_modified() { ++version; }
+};
+
+struct NamedParameter {
+  std::string name;
+  Parameter* param;
+};
+
+struct NamedBuffer {
+  std::string name;
+  Tensor* tensor;
+};
+
+class Module {
+ public:
+  virtual ~Module() = default;
+  Module() = default;
+  Module(const Module&) = delete;
+  Module& operator=(const Module&) = delete;
+
+  // Short type name used in error messages and summaries ("BatchNorm2d", "BinaryConv2d").
+  virtual std::string type_name() const = 0;
+
+  // Computes the output. In train mode the module keeps what backward needs; in eval mode it
+  // may keep nothing and backward must not be called.
+  virtual Tensor forward(const Tensor& input, Mode mode) = 0;
+
+  // Given dLoss/dOutput of the last train-mode forward, accumulates dLoss/dParameter into each
+  // Parameter::grad and returns dLoss/dInput.
+  virtual Tensor backward(const Tensor& grad_output) = 0;
+
+  // Appends this module's parameters / buffers (running statistics...) with names prefixed by
+  // `prefix` ("" at the root, "block.0." below). Leaf modules override these.
+  virtual void collect_parameters(const std::string& prefix, std::vector<NamedParameter>& out);
+  virtual void collect_buffers(const std::string& prefix, std::vector<NamedBuffer>& out);
+
+  std::vector<NamedParameter> parameters();
+  std::vector<NamedBuffer> buffers();
+  // Every tensor a checkpoint must hold to restore the module: parameter values and buffers.
+  std::map<std::string, Tensor*> named_state();
+  void zero_grad();
+};
+
+// Modules applied one after another; children are named by their index unless named.
+class Sequential : public Module {
+ public:
+  Sequential() = default;
+  Module& add(std::unique_ptr<Module> module, std::string name = {});
+  template <typename M, typename... Args>
+  M& emplace(Args&&... args) {
+    return static_cast<M&>(add(std::make_unique<M>(std::forward<Args>(args)...)));
+  }
+
+  std::string type_name() const override { return "Sequential"; }
+  Tensor forward(const Tensor& input, Mode mode) override;
+  Tensor backward(const Tensor& grad_output) override;
+  void collect_parameters(const std::string& prefix, std::vector<NamedParameter>& out) override;
+  void collect_buffers(const std::string& prefix, std::vector<NamedBuffer>& out) override;
+
+  std::size_t size() const { return children_.size(); }
+  Module& operator[](std::size_t i) { return *children_[i].module; }
+
+ private:
+  struct Child {
+    std::string name;
+    std::unique_ptr<Module> module;
+  };
+  std::vector<Child> children_;
+};
+
+// Several inputs in, one output out (add, concat). Used by cells to merge node inputs.
+class MergeModule {
+ public:
+  virtual ~MergeModule() = default;
+  virtual std::string type_name() const = 0;
+  virtual Tensor forward(const std::vector<Tensor>& inputs, Mode mode) = 0;
+  // Returns one gradient per input of the last train-mode forward.
+  virtual std::vector<Tensor> backward(const Tensor& grad_output) = 0;
+};
+
+}  // namespace bitnas

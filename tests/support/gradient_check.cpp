@@ -1,0 +1,115 @@
+#include "tests/support/gradient_check.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <sstream>
+
+#include "ops/core/random.hpp"
+
+namespace bitnas::testing {
+
+namespace {
+
+double weighted_sum(const Tensor& y, const Tensor& r) {
+  double s = 0.0;
+  for (std::int64_t i = 0; i < y.numel(); ++i) s += static_cast<double>(y[i]) * r[i];
+  return s;
+}
+
+Tensor random_like(const Shape& shape, Rng& rng) {
+  Tensor t(shape);
+  fill_uniform(t, rng, -1.0f, 1.0f);
+  return t;
+}
+
+// Compares analytic[i] with the central difference of `loss` for perturbations of target[i],
+// on up to options.max_checks_per_tensor coordinates.
+void compare(const std::string& what, Tensor& target, const Tensor& analytic,
+             const std::function<double()>& loss, const GradCheckOptions& options, Rng& rng,
+             std::ostringstream& failures, int& failure_count) {
+  const std::int64_t n = target.numel();
+  std::vector<std::int64_t> indices;
+  if (n <= options.max_checks_per_tensor) {
+    for (std::int64_t i = 0; i < n; ++i) indices.push_back(i);
+  } else {
+    for (int k = 0; k < options.max_checks_per_tensor; ++k)
+      indices.push_back(static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(n))));
+  }
+  for (std::int64_t i : indices) {
+    const float original = target[i];
+    target[i] = original + options.step;
+    const double plus = loss();
+    target[i] = original - options.step;
+    const double minus = loss();
+    target[i] = original;
+    const double numeric = (plus - minus) / (2.0 * options.step);
+    const double a = analytic[i];
+    const double scale = std::max(std::abs(a), std::abs(numeric));
+    if (std::abs(a - numeric) > options.abs_tolerance + options.rel_tolerance * scale) {
+      if (failure_count < 10)
+        failures << "  " << what << "[" << i << "]: analytic " << a << " numeric " << numeric
+                 << "\n";
+      ++failure_count;
+    }
+  }
+}
+
+::testing::AssertionResult verdict(const std::string& name, int failure_count,
+                                   const std::ostringstream& failures) {
+  if (failure_count == 0) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << name << ": " << failure_count
+                                       << " gradient mismatches\n"
+                                       << failures.str();
+}
+
+}  // namespace
+
+::testing::AssertionResult check_module_gradients(Module& module, const Tensor& input,
+                                                  const GradCheckOptions& options) {
+  Rng rng(options.seed);
+  Tensor x = input;
+  const Tensor y = module.forward(x, options.mode);
+  const Tensor r = random_like(y.shape(), rng);
+  module.zero_grad();
+  const Tensor dx = module.backward(r);
+  if (!dx.same_shape(x))
+    return ::testing::AssertionFailure() << module.type_name() << ": input gradient shape "
+                                         << dx.shape_string() << " != input shape "
+                                         << x.shape_string();
+  auto params = module.parameters();
+  std::vector<Tensor> param_grads;
+  for (auto& p : params) param_grads.push_back(p.param->grad);
+
+  auto loss = [&] { return weighted_sum(module.forward(x, options.mode), r); };
+  std::ostringstream failures;
+  int failure_count = 0;
+  if (options.check_input) compare("input", x, dx, loss, options, rng, failures, failure_count);
+  if (options.check_parameters)
+    for (std::size_t k = 0; k < params.size(); ++k)
+      compare(params[k].name, params[k].param->value, param_grads[k], loss, options, rng,
+              failures, failure_count);
+  return verdict(module.type_name(), failure_count, failures);
+}
+
+::testing::AssertionResult check_merge_gradients(MergeModule& module,
+                                                 const std::vector<Tensor>& inputs,
+                                                 const GradCheckOptions& options) {
+  Rng rng(options.seed);
+  std::vector<Tensor> xs = inputs;
+  const Tensor y = module.forward(xs, options.mode);
+  const Tensor r = random_like(y.shape(), rng);
+  const std::vector<Tensor> dxs = module.backward(r);
+  if (dxs.size() != xs.size())
+    return ::testing::AssertionFailure() << module.type_name() << ": " << dxs.size()
+                                         << " input gradients for " << xs.size() << " inputs";
+  auto loss = [&] { return weighted_sum(module.forward(xs, options.mode), r); };
+  std::ostringstream failures;
+  int failure_count = 0;
+  for (std::size_t k = 0; k < xs.size(); ++k)
+    compare("input" + std::to_string(k), xs[k], dxs[k], loss, options, rng, failures,
+            failure_count);
+  return verdict(module.type_name(), failure_count, failures);
+}
+
+}  // namespace bitnas::testing
