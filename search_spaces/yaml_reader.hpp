@@ -1,0 +1,73 @@
+#pragma once
+// Typed, checked reading of YAML configuration (parsed once into immutable structs). Every
+// error names the file, the line and the dotted key: "configs/a.yaml:12: search_space.num_layers:
+// expected an integer, got 'eight'". Keys a section never asked for are errors too, so a typo
+// never silently falls back to a default.
+#include <yaml-cpp/yaml.h>
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace bitnas {
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class ConfigSection {
+ public:
+  // Loads `path`; a YAML syntax error becomes a ConfigError with the file and line.
+  static ConfigSection load_file(const std::string& path);
+  // Parses YAML text; `source_name` stands in for the file name in messages.
+  static ConfigSection load_string(const std::string& text, const std::string& source_name);
+
+  // The mapping under `key` (which must be present and a mapping).
+  ConfigSection section(const std::string& key) const;
+  std::optional<ConfigSection> optional_section(const std::string& key) const;
+  bool has(const std::string& key) const;
+
+  int get_int(const std::string& key) const;
+  int get_int(const std::string& key, int fallback) const;
+  double get_double(const std::string& key) const;
+  double get_double(const std::string& key, double fallback) const;
+  bool get_bool(const std::string& key, bool fallback) const;
+  std::string get_string(const std::string& key) const;
+  std::string get_string(const std::string& key, const std::string& fallback) const;
+  // One of `allowed`; anything else is an error listing them.
+  std::string get_choice(const std::string& key, const std::vector<std::string>& allowed,
+                         const std::string& fallback) const;
+  std::vector<int> get_int_list(const std::string& key) const;
+  std::optional<std::vector<int>> get_optional_int_list(const std::string& key) const;
+  std::vector<std::string> get_string_list(const std::string& key) const;
+
+  // Throws for the first key of this mapping that was never read.
+  void reject_unknown_keys() const;
+
+  // An error located at `key` (its line when present, else this section's line).
+  [[noreturn]] void fail(const std::string& key, const std::string& message) const;
+  const std::string& file() const { return state_->file; }
+  const std::string& path() const { return path_; }
+
+ private:
+  struct FileState {
+    std::string file;
+  };
+  ConfigSection(YAML::Node node, std::shared_ptr<FileState> state, std::string path);
+  YAML::Node child(const std::string& key) const;  // marks the key as read
+  std::string key_path(const std::string& key) const;
+  int line_of(const YAML::Node& node) const;
+  template <typename T>
+  T convert(const YAML::Node& value, const std::string& key, const char* what) const;
+
+  YAML::Node node_;
+  std::shared_ptr<FileState> state_;
+  std::string path_;
+  std::shared_ptr<std::set<std::string>> read_keys_;
+};
+
+}  // namespace bitnas
