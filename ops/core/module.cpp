@@ -12,8 +12,47 @@ const char* to_string(ParamRole role) {
   return "?";
 }
 
-void Module::collect_parameters(const std::string&, std::vector<NamedParameter>&) {}
-void Module::collect_buffers(const std::string&, std::vector<NamedBuffer>&) {}
+
+namespace {
+
+void visit_below(Module& module, const std::string& name,
+                 const std::function<void(const std::string&, Module&)>& visit) {
+  visit(name, module);
+  for (const auto& [child_name, child] : module.children())
+    visit_below(*child, name.empty() ? child_name : name + "." + child_name, visit);
+}
+
+}  // namespace
+
+void visit_modules(Module& root, const std::function<void(const std::string&, Module&)>& visit) {
+  visit_below(root, "", visit);
+}
+
+void collect_child_parameters(const std::vector<std::pair<std::string, Module*>>& children,
+                              const std::string& prefix, std::vector<NamedParameter>& out) {
+  for (const auto& [name, child] : children) child->collect_parameters(prefix + name + ".", out);
+}
+
+void collect_child_buffers(const std::vector<std::pair<std::string, Module*>>& children,
+                           const std::string& prefix, std::vector<NamedBuffer>& out) {
+  for (const auto& [name, child] : children) child->collect_buffers(prefix + name + ".", out);
+}
+
+void Module::collect_parameters(const std::string& prefix, std::vector<NamedParameter>& out) {
+  collect_child_parameters(children(), prefix, out);
+}
+
+void Module::collect_buffers(const std::string& prefix, std::vector<NamedBuffer>& out) {
+  collect_child_buffers(children(), prefix, out);
+}
+
+void MergeModule::collect_parameters(const std::string& prefix, std::vector<NamedParameter>& out) {
+  collect_child_parameters(children(), prefix, out);
+}
+
+void MergeModule::collect_buffers(const std::string& prefix, std::vector<NamedBuffer>& out) {
+  collect_child_buffers(children(), prefix, out);
+}
 
 std::vector<NamedParameter> Module::parameters() {
   std::vector<NamedParameter> out;
@@ -56,12 +95,10 @@ Tensor Sequential::backward(const Tensor& grad_output) {
   return g;
 }
 
-void Sequential::collect_parameters(const std::string& prefix, std::vector<NamedParameter>& out) {
-  for (auto& c : children_) c.module->collect_parameters(prefix + c.name + ".", out);
-}
-
-void Sequential::collect_buffers(const std::string& prefix, std::vector<NamedBuffer>& out) {
-  for (auto& c : children_) c.module->collect_buffers(prefix + c.name + ".", out);
+std::vector<std::pair<std::string, Module*>> Sequential::children() {
+  std::vector<std::pair<std::string, Module*>> out;
+  for (auto& c : children_) out.emplace_back(c.name, c.module.get());
+  return out;
 }
 
 }  // namespace bitnas

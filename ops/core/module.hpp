@@ -3,10 +3,12 @@
 // train or eval mode, backward, parameters with gradients, buffers, and named state for
 // checkpoints. Cells, supernets and networks are compositions of Modules.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ops/core/tensor.hpp"
@@ -63,8 +65,13 @@ class Module {
   // Parameter::grad and returns dLoss/dInput.
   virtual Tensor backward(const Tensor& grad_output) = 0;
 
+  // Direct sub-modules with their names, in execution order. Containers override this, so
+  // tools (cost accounting, summaries, test switches) can walk any network.
+  virtual std::vector<std::pair<std::string, Module*>> children() { return {}; }
+
   // Appends this module's parameters / buffers (running statistics...) with names prefixed by
-  // `prefix` ("" at the root, "block.0." below). Leaf modules override these.
+  // `prefix` ("" at the root, "block.0." below). The default recurses into children() as
+  // "<prefix><child name>."; leaf modules override these for their own tensors.
   virtual void collect_parameters(const std::string& prefix, std::vector<NamedParameter>& out);
   virtual void collect_buffers(const std::string& prefix, std::vector<NamedBuffer>& out);
 
@@ -88,8 +95,7 @@ class Sequential : public Module {
   std::string type_name() const override { return "Sequential"; }
   Tensor forward(const Tensor& input, Mode mode) override;
   Tensor backward(const Tensor& grad_output) override;
-  void collect_parameters(const std::string& prefix, std::vector<NamedParameter>& out) override;
-  void collect_buffers(const std::string& prefix, std::vector<NamedBuffer>& out) override;
+  std::vector<std::pair<std::string, Module*>> children() override;
 
   std::size_t size() const { return children_.size(); }
   Module& operator[](std::size_t i) { return *children_[i].module; }
@@ -102,14 +108,43 @@ class Sequential : public Module {
   std::vector<Child> children_;
 };
 
-// Several inputs in, one output out (add, concat). Used by cells to merge node inputs.
+// Several inputs in, one output out: add, concat, and whole cells (whose inputs are the
+// outputs of the previous cells). Same contract as Module otherwise.
 class MergeModule {
  public:
   virtual ~MergeModule() = default;
+  MergeModule() = default;
+  MergeModule(const MergeModule&) = delete;
+  MergeModule& operator=(const MergeModule&) = delete;
+
   virtual std::string type_name() const = 0;
   virtual Tensor forward(const std::vector<Tensor>& inputs, Mode mode) = 0;
   // Returns one gradient per input of the last train-mode forward.
   virtual std::vector<Tensor> backward(const Tensor& grad_output) = 0;
+  // As for Module: sub-modules, and parameters / buffers (default: recurse into children()).
+  virtual std::vector<std::pair<std::string, Module*>> children() { return {}; }
+  virtual void collect_parameters(const std::string& prefix, std::vector<NamedParameter>& out);
+  virtual void collect_buffers(const std::string& prefix, std::vector<NamedBuffer>& out);
 };
+
+// Calls visit(name, module) for `root` (name "") and every module below it, depth first in
+// children() order, with dotted names ("cells.0.node1.from0.bconv_3x3.conv").
+void visit_modules(Module& root, const std::function<void(const std::string&, Module&)>& visit);
+
+// Every module of type M below (and including) `root`.
+template <typename M>
+std::vector<M*> find_modules(Module& root) {
+  std::vector<M*> found;
+  visit_modules(root, [&](const std::string&, Module& m) {
+    if (auto* typed = dynamic_cast<M*>(&m)) found.push_back(typed);
+  });
+  return found;
+}
+
+// Appends the parameters / buffers of each child as "<prefix><child name>.".
+void collect_child_parameters(const std::vector<std::pair<std::string, Module*>>& children,
+                              const std::string& prefix, std::vector<NamedParameter>& out);
+void collect_child_buffers(const std::vector<std::pair<std::string, Module*>>& children,
+                           const std::string& prefix, std::vector<NamedBuffer>& out);
 
 }  // namespace bitnas

@@ -24,10 +24,16 @@ Tensor random_like(const Shape& shape, Rng& rng) {
 }
 
 // Compares analytic[i] with the central difference of `loss` for perturbations of target[i],
-// on up to options.max_checks_per_tensor coordinates.
-void compare(const std::string& what, Tensor& target, const Tensor& analytic,
+// on up to options.max_checks_per_tensor coordinates. `owner` (null for inputs) is the
+// parameter holding `target`: every write bumps its version, as an optimizer step would, so
+// layers that cache state derived from it (packed binary weights) see the perturbation.
+void compare(const std::string& what, Tensor& target, Parameter* owner, const Tensor& analytic,
              const std::function<double()>& loss, const GradCheckOptions& options, Rng& rng,
              std::ostringstream& failures, int& failure_count) {
+  auto set = [&](std::int64_t i, float v) {
+    target[i] = v;
+    if (owner) owner->mark_modified();
+  };
   const std::int64_t n = target.numel();
   std::vector<std::int64_t> indices;
   if (n <= options.max_checks_per_tensor) {
@@ -38,12 +44,14 @@ void compare(const std::string& what, Tensor& target, const Tensor& analytic,
   }
   for (std::int64_t i : indices) {
     const float original = target[i];
-    target[i] = original + options.step;
+    const float up = original + options.step, down = original - options.step;
+    set(i, up);
     const double plus = loss();
-    target[i] = original - options.step;
+    set(i, down);
     const double minus = loss();
-    target[i] = original;
-    const double numeric = (plus - minus) / (2.0 * options.step);
+    set(i, original);
+    // Divide by the step actually taken: float rounding makes up - down differ from 2*step.
+    const double numeric = (plus - minus) / (static_cast<double>(up) - down);
     const double a = analytic[i];
     const double scale = std::max(std::abs(a), std::abs(numeric));
     if (std::abs(a - numeric) > options.abs_tolerance + options.rel_tolerance * scale) {
@@ -84,10 +92,10 @@ void compare(const std::string& what, Tensor& target, const Tensor& analytic,
   auto loss = [&] { return weighted_sum(module.forward(x, options.mode), r); };
   std::ostringstream failures;
   int failure_count = 0;
-  if (options.check_input) compare("input", x, dx, loss, options, rng, failures, failure_count);
+  if (options.check_input) compare("input", x, nullptr, dx, loss, options, rng, failures, failure_count);
   if (options.check_parameters)
     for (std::size_t k = 0; k < params.size(); ++k)
-      compare(params[k].name, params[k].param->value, param_grads[k], loss, options, rng,
+      compare(params[k].name, params[k].param->value, params[k].param, param_grads[k], loss, options, rng,
               failures, failure_count);
   return verdict(module.type_name(), failure_count, failures);
 }
@@ -99,16 +107,26 @@ void compare(const std::string& what, Tensor& target, const Tensor& analytic,
   std::vector<Tensor> xs = inputs;
   const Tensor y = module.forward(xs, options.mode);
   const Tensor r = random_like(y.shape(), rng);
+  std::vector<NamedParameter> params;
+  module.collect_parameters("", params);
+  for (auto& p : params) p.param->grad.fill(0.0f);
   const std::vector<Tensor> dxs = module.backward(r);
+  std::vector<Tensor> param_grads;
+  for (auto& p : params) param_grads.push_back(p.param->grad);
   if (dxs.size() != xs.size())
     return ::testing::AssertionFailure() << module.type_name() << ": " << dxs.size()
                                          << " input gradients for " << xs.size() << " inputs";
   auto loss = [&] { return weighted_sum(module.forward(xs, options.mode), r); };
   std::ostringstream failures;
   int failure_count = 0;
-  for (std::size_t k = 0; k < xs.size(); ++k)
-    compare("input" + std::to_string(k), xs[k], dxs[k], loss, options, rng, failures,
-            failure_count);
+  if (options.check_input)
+    for (std::size_t k = 0; k < xs.size(); ++k)
+      compare("input" + std::to_string(k), xs[k], nullptr, dxs[k], loss, options, rng, failures,
+              failure_count);
+  if (options.check_parameters)
+    for (std::size_t k = 0; k < params.size(); ++k)
+      compare(params[k].name, params[k].param->value, params[k].param, param_grads[k], loss, options, rng,
+              failures, failure_count);
   return verdict(module.type_name(), failure_count, failures);
 }
 

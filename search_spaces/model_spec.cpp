@@ -1,0 +1,115 @@
+#include "search_spaces/model_spec.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "search_spaces/embedded_configs.hpp"
+#include "search_spaces/genotype_parser.hpp"
+#include "search_spaces/genotype_shape.hpp"
+#include "search_spaces/op_registry.hpp"
+
+namespace bitnas {
+
+namespace {
+
+constexpr const char* kBaselineDir = "configs/baselines/";
+constexpr const char* kDefaultSpace = "configs/search_spaces/small_binary.yaml";
+
+const EmbeddedConfig* find_embedded(const std::string& path) {
+  for (const auto& c : embedded_configs())
+    if (c.path == path) return &c;
+  return nullptr;
+}
+
+}  // namespace
+
+std::vector<std::string> baseline_names() {
+  std::vector<std::string> names;
+  const std::string dir = kBaselineDir;
+  for (const auto& c : embedded_configs())
+    if (c.path.rfind(dir, 0) == 0)
+      names.push_back(c.path.substr(dir.size(), c.path.size() - dir.size() - 5));  // ".yaml"
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+bool is_baseline(const std::string& name) {
+  return find_embedded(kBaselineDir + name + ".yaml") != nullptr;
+}
+
+ModelSpec baseline_spec(const std::string& name) {
+  const EmbeddedConfig* c = find_embedded(kBaselineDir + name + ".yaml");
+  if (!c) {
+    std::string known;
+    for (const auto& n : baseline_names()) known += (known.empty() ? "" : ", ") + n;
+    throw std::invalid_argument("unknown baseline '" + name + "' (known: " + known + ")");
+  }
+  return model_spec_from_config(ConfigSection::load_string(c->text, c->path), name);
+}
+
+SearchSpaceConfig default_search_space() {
+  const EmbeddedConfig* c = find_embedded(kDefaultSpace);
+  if (!c) throw std::logic_error(std::string(kDefaultSpace) + " was not compiled in");
+  return parse_search_space(ConfigSection::load_string(c->text, c->path).section("search_space"));
+}
+
+void check_genotype_in_space(const Genotype& genotype, const SearchSpaceConfig& space) {
+  validate_genotype_shape(genotype, space.num_init_nodes, space.num_steps, space.num_node_inputs);
+  for (int layer = 0; layer < space.num_layers; ++layer) {
+    const int group = space.cell_layout[layer];
+    const CellGenotype* cell = genotype.find_cell(group);
+    const bool reduce = space.is_reduce_group(group);
+    const std::string field = std::string(reduce ? "reduce_" : "normal_") + std::to_string(group);
+    if (!cell)
+      throw std::invalid_argument("genotype has no " + field + " cell, but layer " +
+                                  std::to_string(layer) + " of cell_layout uses group " +
+                                  std::to_string(group));
+    if ((cell->kind == CellKind::reduce) != reduce)
+      throw std::invalid_argument("genotype cell " + cell->field_name() + ": group " +
+                                  std::to_string(group) + " is a " +
+                                  (reduce ? "reduce" : "normal") + " group of the space (" +
+                                  field + ")");
+  }
+  for (const auto& cell : genotype.cells)
+    for (const auto& e : cell.edges) {
+      const std::string& op = canonical_op_name(e.op);
+      const bool listed = std::any_of(space.primitives.begin(), space.primitives.end(),
+                                      [&](const std::string& p) { return canonical_op_name(p) == op; });
+      if (!listed)
+        throw std::invalid_argument("genotype cell " + cell.field_name() + ": edge " +
+                                    to_string(e) + " uses '" + e.op +
+                                    "', which is not among the space's primitives");
+    }
+}
+
+ModelSpec model_spec_from_config(const ConfigSection& root, const std::string& name) {
+  ModelSpec spec;
+  spec.name = name;
+  spec.source = root.file();
+  spec.space = parse_search_space(root.section("search_space"));
+  const std::string text = root.get_string("genotype");
+  try {
+    spec.genotype = parse_genotype(text);
+    check_genotype_in_space(spec.genotype, spec.space);
+  } catch (const std::invalid_argument& e) {
+    root.fail("genotype", e.what());
+  }
+  return spec;
+}
+
+ModelSpec load_model_spec(const std::string& path) {
+  return model_spec_from_config(ConfigSection::load_file(path), path);
+}
+
+ModelSpec model_spec_from_genotype(const std::string& genotype_text,
+                                   const SearchSpaceConfig& space) {
+  ModelSpec spec;
+  spec.name = "genotype";
+  spec.source = "genotype string";
+  spec.space = space;
+  spec.genotype = parse_genotype(genotype_text);
+  check_genotype_in_space(spec.genotype, space);
+  return spec;
+}
+
+}  // namespace bitnas

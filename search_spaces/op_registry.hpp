@@ -1,0 +1,47 @@
+#pragma once
+// name -> factory for every op a cell edge, a preprocess step or a shortcut can be (Caffe's
+// layer registry idea). Factories take the edge's widths and stride plus the search space's
+// shared settings; binary ops read their layer order and conv knobs from there. aw_nas's op
+// names are accepted as aliases of the BitNAS names.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ops/core/module.hpp"
+#include "ops/core/random.hpp"
+#include "search_spaces/search_space_config.hpp"
+
+namespace bitnas {
+
+// What a factory may read besides the edge's own widths and stride.
+struct OpContext {
+  const SearchSpaceConfig& space;
+  Rng& rng;
+};
+
+using OpFactory =
+    std::function<std::unique_ptr<Module>(int c_in, int c_out, int stride, const OpContext&)>;
+
+struct OpInfo {
+  std::string name;         // BitNAS name
+  std::string description;  // one line for --help and docs
+  OpFactory factory;
+  bool is_binary = false;   // contains binary convolutions
+};
+
+// The BitNAS name for `name` (itself or the op an alias stands for); throws
+// std::invalid_argument listing the known ops if there is none.
+const std::string& canonical_op_name(const std::string& name);
+bool is_known_op(const std::string& name);
+const OpInfo& op_info(const std::string& name);
+// Every registered op, sorted by name.
+std::vector<const OpInfo*> registered_ops();
+// alias -> BitNAS name.
+std::vector<std::pair<std::string, std::string>> op_aliases();
+
+// Builds the op; errors (e.g. a pool asked to change widths) name the op and the widths.
+std::unique_ptr<Module> make_op(const std::string& name, int c_in, int c_out, int stride,
+                                const OpContext& context);
+
+}  // namespace bitnas
