@@ -8,5 +8,7 @@ namespace bitnas::cli {
 
 void register_version_command(CLI::App& app);
 void register_bench_command(CLI::App& app);
+void register_describe_command(CLI::App& app);
+void register_plot_command(CLI::App& app);
 
 }  // namespace bitnas::cli

@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "show help for every subcommand");
   bitnas::cli::register_version_command(app);
   bitnas::cli::register_bench_command(app);
+  bitnas::cli::register_describe_command(app);
+  bitnas::cli::register_plot_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

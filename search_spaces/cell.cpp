@@ -1,12 +1,11 @@
 #include "search_spaces/cell.hpp"
 
-#include <algorithm>
-#include <set>
 #include <stdexcept>
 
 #include "ops/layers/add.hpp"
 #include "ops/layers/concat.hpp"
 #include "ops/layers/mean.hpp"
+#include "search_spaces/cell_outputs.hpp"
 
 namespace bitnas {
 
@@ -15,18 +14,6 @@ namespace {
 [[noreturn]] void fail(const CellGenotype& g, int layer, const std::string& why) {
   throw std::invalid_argument("cell " + std::to_string(layer) + " (" + g.field_name() +
                               "): " + why);
-}
-
-// Nodes whose value reaches one of the output nodes.
-std::vector<bool> live_nodes(const CellGenotype& g, int num_nodes,
-                             const std::vector<int>& outputs) {
-  std::vector<bool> live(static_cast<std::size_t>(num_nodes), false);
-  for (int n : outputs) live[n] = true;
-  for (int node = num_nodes - 1; node >= 0; --node)
-    if (live[node])
-      for (const auto& e : g.edges)
-        if (e.to == node) live[e.from] = true;
-  return live;
 }
 
 std::unique_ptr<MergeModule> make_merge(ConcatOp op) {
@@ -64,26 +51,12 @@ Cell::Cell(const CellGenotype& g, int layer, const std::vector<StateSpec>& input
   const int width = space.cell_channels(layer);
   const int reference = inputs.back().reductions;
 
-  // Output nodes: the genotype's concat, else the space's concat_nodes, else (loose_end)
-  // the nodes no other node consumes, else every node with incoming edges.
-  if (g.concat) {
-    output_nodes_ = *g.concat;
-  } else if (space.concat_nodes) {
-    output_nodes_ = *space.concat_nodes;
-  } else {
-    output_nodes_ = g.output_nodes();
-    if (space.loose_end) {
-      std::set<int> consumed;
-      for (const auto& e : g.edges) consumed.insert(e.from);
-      std::erase_if(output_nodes_, [&](int n) { return consumed.count(n) > 0; });
-    }
-  }
-  std::sort(output_nodes_.begin(), output_nodes_.end());
+  output_nodes_ = cell_output_nodes(g, space);
   for (int n : output_nodes_) {
     if (n < num_inputs_ || n >= num_nodes_ || g.edges_into(n).empty())
       fail(g, layer, "output node " + std::to_string(n) + " has no incoming edges");
   }
-  const std::vector<bool> live = live_nodes(g, num_nodes_, output_nodes_);
+  const std::vector<bool> live = nodes_reaching(g, num_nodes_, output_nodes_);
 
   // Preprocess: bring each live input to the cell width and the reference spatial size.
   std::vector<StateSpec> state(static_cast<std::size_t>(num_nodes_));

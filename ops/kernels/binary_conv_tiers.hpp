@@ -23,4 +23,24 @@ void binary_conv_tile_portable(const PackedActivations& x, const PackedWeights& 
                                const ConvGeometry& g, PadMode pad, const OutputTransform& t,
                                const ConvTile& tile, float* y);
 
+// SIMD tiers keep output channels in the vector lanes: one vector holds the same 32 bits of K
+// for 16 (AVX-512) or 8 (AVX2) output channels of a group, so a tile never reduces
+// horizontally. Their packers write into `words`, which the caller has sized with the
+// matching *_words function and zero-filled (tier files never grow containers themselves).
+// Weight layout, in 32-bit units: [group][channel block][tap][32-bit chunk of K][lane]
+// (AVX2 stores each chunk twice, as its low and as its high nibbles, for the vpshufb count).
+std::size_t packed_weight_words_avx2(int out_c, int taps, int groups, int channels_per_group);
+void pack_weights_avx2(const float* w_ohwi, int out_c, int taps, int groups,
+                       int channels_per_group, std::uint64_t* words);
+void binary_conv_tile_avx2(const PackedActivations& x, const PackedWeights& w,
+                           const ConvGeometry& g, PadMode pad, const OutputTransform& t,
+                           const ConvTile& tile, float* y);
+
+std::size_t packed_weight_words_avx512(int out_c, int taps, int groups, int channels_per_group);
+void pack_weights_avx512(const float* w_ohwi, int out_c, int taps, int groups,
+                         int channels_per_group, std::uint64_t* words);
+void binary_conv_tile_avx512(const PackedActivations& x, const PackedWeights& w,
+                             const ConvGeometry& g, PadMode pad, const OutputTransform& t,
+                             const ConvTile& tile, float* y);
+
 }  // namespace bitnas::detail

@@ -29,7 +29,7 @@ Tensor random_like(const Shape& shape, Rng& rng) {
 // layers that cache state derived from it (packed binary weights) see the perturbation.
 void compare(const std::string& what, Tensor& target, Parameter* owner, const Tensor& analytic,
              const std::function<double()>& loss, const GradCheckOptions& options, Rng& rng,
-             std::ostringstream& failures, int& failure_count) {
+             std::ostringstream& failures, int& failure_count, int& checked, int& skipped) {
   auto set = [&](std::int64_t i, float v) {
     target[i] = v;
     if (owner) owner->mark_modified();
@@ -42,7 +42,9 @@ void compare(const std::string& what, Tensor& target, Parameter* owner, const Te
     for (int k = 0; k < options.max_checks_per_tensor; ++k)
       indices.push_back(static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(n))));
   }
+  const double at_original = options.skip_kinks ? loss() : 0.0;
   for (std::int64_t i : indices) {
+    ++checked;
     const float original = target[i];
     const float up = original + options.step, down = original - options.step;
     set(i, up);
@@ -52,6 +54,16 @@ void compare(const std::string& what, Tensor& target, Parameter* owner, const Te
     set(i, original);
     // Divide by the step actually taken: float rounding makes up - down differ from 2*step.
     const double numeric = (plus - minus) / (static_cast<double>(up) - down);
+    if (options.skip_kinks) {
+      const double forward = (plus - at_original) / (static_cast<double>(up) - original);
+      const double backward = (at_original - minus) / (original - static_cast<double>(down));
+      const double one_sided_scale = std::max(std::abs(forward), std::abs(backward));
+      if (std::abs(forward - backward) >
+          options.abs_tolerance + options.rel_tolerance * one_sided_scale) {
+        ++skipped;
+        continue;
+      }
+    }
     const double a = analytic[i];
     const double scale = std::max(std::abs(a), std::abs(numeric));
     if (std::abs(a - numeric) > options.abs_tolerance + options.rel_tolerance * scale) {
@@ -64,7 +76,12 @@ void compare(const std::string& what, Tensor& target, Parameter* owner, const Te
 }
 
 ::testing::AssertionResult verdict(const std::string& name, int failure_count,
-                                   const std::ostringstream& failures) {
+                                   const std::ostringstream& failures, int checked, int skipped,
+                                   const GradCheckOptions& options) {
+  if (skipped > options.max_skipped_fraction * checked)
+    return ::testing::AssertionFailure()
+           << name << ": " << skipped << " of " << checked
+           << " coordinates sit on kinks; the check would test too little";
   if (failure_count == 0) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure() << name << ": " << failure_count
                                        << " gradient mismatches\n"
@@ -91,13 +108,13 @@ void compare(const std::string& what, Tensor& target, Parameter* owner, const Te
 
   auto loss = [&] { return weighted_sum(module.forward(x, options.mode), r); };
   std::ostringstream failures;
-  int failure_count = 0;
-  if (options.check_input) compare("input", x, nullptr, dx, loss, options, rng, failures, failure_count);
+  int failure_count = 0, checked = 0, skipped = 0;
+  if (options.check_input) compare("input", x, nullptr, dx, loss, options, rng, failures, failure_count, checked, skipped);
   if (options.check_parameters)
     for (std::size_t k = 0; k < params.size(); ++k)
       compare(params[k].name, params[k].param->value, params[k].param, param_grads[k], loss, options, rng,
-              failures, failure_count);
-  return verdict(module.type_name(), failure_count, failures);
+              failures, failure_count, checked, skipped);
+  return verdict(module.type_name(), failure_count, failures, checked, skipped, options);
 }
 
 ::testing::AssertionResult check_merge_gradients(MergeModule& module,
@@ -118,16 +135,16 @@ void compare(const std::string& what, Tensor& target, Parameter* owner, const Te
                                          << " input gradients for " << xs.size() << " inputs";
   auto loss = [&] { return weighted_sum(module.forward(xs, options.mode), r); };
   std::ostringstream failures;
-  int failure_count = 0;
+  int failure_count = 0, checked = 0, skipped = 0;
   if (options.check_input)
     for (std::size_t k = 0; k < xs.size(); ++k)
       compare("input" + std::to_string(k), xs[k], nullptr, dxs[k], loss, options, rng, failures,
-              failure_count);
+              failure_count, checked, skipped);
   if (options.check_parameters)
     for (std::size_t k = 0; k < params.size(); ++k)
       compare(params[k].name, params[k].param->value, params[k].param, param_grads[k], loss, options, rng,
-              failures, failure_count);
-  return verdict(module.type_name(), failure_count, failures);
+              failures, failure_count, checked, skipped);
+  return verdict(module.type_name(), failure_count, failures, checked, skipped, options);
 }
 
 }  // namespace bitnas::testing

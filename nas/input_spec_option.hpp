@@ -1,0 +1,16 @@
+#pragma once
+// The --input CxHxW and --classes options of commands that build a network.
+#include <string>
+
+#include "search_spaces/network.hpp"
+
+namespace bitnas::cli {
+
+// "3x32x32" -> channels 3, height 32, width 32 (num_classes left as in `base`). Throws
+// std::invalid_argument quoting the text and the expected form.
+InputSpec parse_input_spec(const std::string& text, InputSpec base = {});
+
+// "3x32x32", the form parse_input_spec reads.
+std::string input_spec_string(const InputSpec& spec);
+
+}  // namespace bitnas::cli

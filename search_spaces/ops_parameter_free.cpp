@@ -1,0 +1,53 @@
+// Candidate ops without weights of their own (SPEC §4): skip_connect, the 3x3 pools, none.
+#include <stdexcept>
+#include <string>
+
+#include "ops/layers/avg_pool2d.hpp"
+#include "ops/layers/max_pool2d.hpp"
+#include "ops/layers/zero.hpp"
+#include "search_spaces/downsample.hpp"
+#include "search_spaces/op_table.hpp"
+#include "search_spaces/resize_channels.hpp"
+
+namespace bitnas {
+
+namespace {
+
+void require_same_width(int c_in, int c_out) {
+  if (c_in != c_out)
+    throw std::invalid_argument("a pooling op keeps the channel count, but c_in (" +
+                                std::to_string(c_in) + ") != c_out (" + std::to_string(c_out) +
+                                "); use a conv or skip_connect to change widths");
+}
+
+constexpr PoolWindow pool_3x3(int stride) { return {.kernel = 3, .stride = stride, .padding = 1}; }
+
+}  // namespace
+
+void register_parameter_free_ops(OpTable& table) {
+  table.add("skip_connect", "identity at stride 1 with equal widths, else the space's downsample",
+            false, [](int c_in, int c_out, int stride, const OpContext& context) {
+              return make_shortcut(c_in, c_out, stride, context);
+            });
+  // DARTS divides by the real taps only (count_include_pad=False).
+  table.add("avg_pool_3x3", "average pool 3x3, padding 1, padding not counted", false,
+            [](int c_in, int c_out, int stride, const OpContext&) -> std::unique_ptr<Module> {
+              require_same_width(c_in, c_out);
+              return std::make_unique<AvgPool2d>(pool_3x3(stride), /*count_include_pad=*/false);
+            });
+  table.add("max_pool_3x3", "max pool 3x3, padding 1", false,
+            [](int c_in, int c_out, int stride, const OpContext&) -> std::unique_ptr<Module> {
+              require_same_width(c_in, c_out);
+              return std::make_unique<MaxPool2d>(pool_3x3(stride));
+            });
+  table.add("none", "zeros shaped like the edge's output", false,
+            [](int c_in, int c_out, int stride, const OpContext&) -> std::unique_ptr<Module> {
+              if (c_in == c_out) return std::make_unique<Zero>(stride);
+              auto seq = std::make_unique<Sequential>();
+              seq->add(std::make_unique<Zero>(stride), "zero");
+              seq->add(std::make_unique<ResizeChannels>(c_in, c_out), "resize");
+              return seq;
+            });
+}
+
+}  // namespace bitnas
