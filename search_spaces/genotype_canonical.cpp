@@ -9,6 +9,8 @@
 #include <tuple>
 #include <vector>
 
+#include "ops/core/fnv_hash.hpp"
+
 #include "search_spaces/genotype_printer.hpp"
 #include "search_spaces/genotype_shape.hpp"
 
@@ -306,16 +308,7 @@ Genotype canonicalize(const Genotype& genotype, int num_init_nodes) {
 }
 
 std::string genotype_hash(const Genotype& genotype, int num_init_nodes) {
-  const std::string canonical = to_string(canonicalize(genotype, num_init_nodes));
-  std::uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a 64 offset basis
-  for (unsigned char c : canonical) {
-    h ^= c;
-    h *= 0x100000001b3ull;  // FNV-1a 64 prime
-  }
-  static const char* digits = "0123456789abcdef";
-  std::string hex(16, '0');
-  for (int i = 15; i >= 0; --i, h >>= 4) hex[i] = digits[h & 0xf];
-  return hex;
+  return fnv1a_hex(to_string(canonicalize(genotype, num_init_nodes)));
 }
 
 }  // namespace bitnas

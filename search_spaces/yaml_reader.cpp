@@ -96,6 +96,14 @@ std::optional<ConfigSection> ConfigSection::optional_section(const std::string& 
   return section(key);
 }
 
+ConfigSection ConfigSection::section_or_empty(const std::string& key) const {
+  if (has(key)) return section(key);
+  read_keys_->insert(key);
+  return ConfigSection(YAML::Node(YAML::NodeType::Map), state_, key_path(key));
+}
+
+void ConfigSection::allow(const std::string& key) const { read_keys_->insert(key); }
+
 int ConfigSection::get_int(const std::string& key) const {
   const YAML::Node value = child(key);
   if (!value || value.IsNull()) fail(key, "missing required key");

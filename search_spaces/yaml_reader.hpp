@@ -29,6 +29,10 @@ class ConfigSection {
   // The mapping under `key` (which must be present and a mapping).
   ConfigSection section(const std::string& key) const;
   std::optional<ConfigSection> optional_section(const std::string& key) const;
+  // The mapping under `key`, or an empty one (every key at its default) when it is absent.
+  ConfigSection section_or_empty(const std::string& key) const;
+  // Marks `key` as known without reading it (a section another reader owns).
+  void allow(const std::string& key) const;
   bool has(const std::string& key) const;
 
   int get_int(const std::string& key) const;

@@ -1,0 +1,51 @@
+#pragma once
+// The `data` and `trainer` sections of a training YAML (retraining a genotype or baseline from
+// scratch), parsed once into typed, validated structs. Every error names file, line and key.
+#include <cstdint>
+#include <string>
+
+#include "data/augmentation.hpp"
+#include "evaluators/lr_schedule.hpp"
+#include "search_spaces/yaml_reader.hpp"
+
+namespace bitnas {
+
+enum class DatasetKind { fashion_mnist, cifar10, cifar100 };
+const char* to_string(DatasetKind kind);
+
+struct DataConfig {
+  DatasetKind dataset = DatasetKind::fashion_mnist;
+  std::string dir;              // empty: the dataset's default (Fashion-MNIST's Debian path)
+  double valid_fraction = 0.1;  // carved from the training set; the test set stays apart
+  int train_limit = 0;          // > 0: use only this many training images (quick runs)
+  int test_limit = 0;           // > 0: evaluate on only this many test images
+  AugmentationOptions augmentation;
+  bool normalize = true;        // per-channel mean/std of the training portion
+};
+
+enum class OptimizerKind { sgd, adam, adamw };
+const char* to_string(OptimizerKind kind);
+
+struct OptimizerConfig {
+  OptimizerKind kind = OptimizerKind::adam;
+  double weight_decay = 0.0;  // never applied to binary latent weights nor BN (BMXNet)
+  double momentum = 0.9;      // sgd
+  bool nesterov = false;      // sgd
+  double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;  // adam / adamw
+};
+
+struct TrainerConfig {
+  int epochs = 10;
+  int batch_size = 128;
+  int eval_batch_size = 256;
+  OptimizerConfig optimizer;
+  LrScheduleConfig schedule;
+  double grad_clip = 0.0;  // > 0: clip the gradient norm to this
+  std::uint64_t seed = 1;
+  int threads = 0;  // 0: every core
+};
+
+DataConfig parse_data_config(const ConfigSection& section);
+TrainerConfig parse_trainer_config(const ConfigSection& section);
+
+}  // namespace bitnas

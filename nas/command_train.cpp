@@ -1,0 +1,146 @@
+// `bitnas train`: retrain a genotype or baseline from scratch from a YAML file.
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "evaluators/interrupt.hpp"
+#include "evaluators/train_request.hpp"
+#include "nas/commands.hpp"
+#include "nas/genotype_file.hpp"
+#include "nas/terminal_progress.hpp"
+
+namespace bitnas::cli {
+
+namespace {
+
+struct TrainArgs {
+  std::string config;
+  std::string genotype, genotype_file, baseline;
+  int rank = 1;
+  int epochs = 0, seed = -1, threads = -1;
+  std::string db = "runs/results.db";
+  std::string run_dir;
+  bool no_db = false, resume = false, quiet = false, json = false;
+};
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(path + ": cannot open the config file");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+nlohmann::json metrics_json(const EpochMetrics& m) {
+  nlohmann::json j{{"epoch", m.epoch}};
+  auto put = [&](const char* key, const std::optional<double>& v) {
+    if (v) j[key] = *v;
+  };
+  put("train_loss", m.train_loss);
+  put("train_acc", m.train_acc);
+  put("valid_loss", m.valid_loss);
+  put("valid_acc", m.valid_acc);
+  put("test_acc", m.test_acc);
+  put("lr", m.lr);
+  put("images_per_s", m.images_per_s);
+  put("wall_s", m.wall_s);
+  return j;
+}
+
+void run_train(const TrainArgs& a) {
+  TrainOverrides overrides;
+  if (!a.baseline.empty()) overrides.baseline = a.baseline;
+  if (!a.genotype.empty()) overrides.genotype = a.genotype;
+  if (!a.genotype_file.empty()) overrides.genotype = read_genotype_file(a.genotype_file, a.rank);
+  if (a.epochs > 0) overrides.epochs = a.epochs;
+  if (a.seed >= 0) overrides.seed = a.seed;
+  if (a.threads >= 0) overrides.threads = a.threads;
+
+  TrainRequest request = make_train_request(read_text(a.config), a.config, overrides);
+  request.run_dir = a.run_dir.empty()
+                        ? std::filesystem::path("runs") / ("train-" + training_config_hash(request))
+                        : std::filesystem::path(a.run_dir);
+  if (!a.no_db) request.db_path = a.db;
+  request.resume = a.resume;
+
+  TerminalProgress progress(a.quiet);
+  progress.message("training " + request.name + " for " + std::to_string(request.trainer.epochs) +
+                   " epochs; checkpoints in " + request.run_dir.string() +
+                   (request.db_path ? "; results in " + request.db_path->string() : ""));
+  TrainOutcome outcome;
+  try {
+    outcome = train(request, progress);
+  } catch (const Interrupted&) {
+    std::cerr << "bitnas: interrupted; the last finished epoch is checkpointed in "
+              << checkpoint_path(request.run_dir).string()
+              << "; rerun the same command with --resume to continue\n";
+    throw;
+  }
+  if (outcome.was_finished) progress.message("this run had already finished; nothing to train");
+  if (a.json) {
+    nlohmann::json j{{"name", request.name},
+                     {"test_accuracy", outcome.test_accuracy},
+                     {"test_loss", outcome.test_loss},
+                     {"train_seconds", outcome.train_seconds},
+                     {"checkpoint", outcome.checkpoint.string()},
+                     {"epochs", nlohmann::json::array()}};
+    if (outcome.valid_accuracy) j["valid_accuracy"] = *outcome.valid_accuracy;
+    if (outcome.run_id) j["run_id"] = *outcome.run_id;
+    for (const auto& m : outcome.epochs) j["epochs"].push_back(metrics_json(m));
+    std::cout << j.dump() << "\n";
+    return;
+  }
+  std::cout << "test accuracy " << 100.0 * outcome.test_accuracy << "% (loss "
+            << outcome.test_loss << ")";
+  if (outcome.valid_accuracy) std::cout << ", valid " << 100.0 * *outcome.valid_accuracy << "%";
+  std::cout << ", " << format_duration(outcome.train_seconds) << " of training\n"
+            << "checkpoint: " << outcome.checkpoint.string() << "\n";
+  if (outcome.run_id)
+    std::cout << "run " << *outcome.run_id << " in " << a.db << "\n";
+}
+
+}  // namespace
+
+void register_train_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand(
+      "train",
+      "Retrain a genotype or baseline from scratch.\n"
+      "CONFIG.yaml holds `search_space` + `genotype` (or `baseline: NAME`), `data` and `trainer`\n"
+      "sections (see configs/train/). Every epoch is checkpointed and recorded in the results\n"
+      "database; a killed run continues with --resume and ends bit-identical to an\n"
+      "uninterrupted one (same config, seed and threads).");
+  auto a = std::make_shared<TrainArgs>();
+  cmd->add_option("config", a->config, "training YAML file")->required()->check(CLI::ExistingFile);
+  auto* g = cmd->add_option("--genotype", a->genotype,
+                            "genotype string placed in the config's search_space (or the default "
+                            "small-image space when the config has none)");
+  auto* gf = cmd->add_option("--genotype-file", a->genotype_file,
+                             "file with the genotype: `bitnas derive` output (genotypes list), a "
+                             "YAML `genotype:` key, or a bare string")
+                 ->check(CLI::ExistingFile);
+  auto* b = cmd->add_option("--baseline", a->baseline,
+                            "train a built-in baseline (xnor_resnet18, resnete18, and their "
+                            "_blocks forms) with the config's data and trainer sections");
+  g->excludes(gf)->excludes(b);
+  gf->excludes(b);
+  cmd->add_option("--rank", a->rank, "with --genotype-file: which ranked genotype (default 1)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--epochs", a->epochs, "override trainer.epochs")->check(CLI::PositiveNumber);
+  cmd->add_option("--seed", a->seed, "override trainer.seed")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--threads", a->threads, "override trainer.threads (0: every core)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--db", a->db, "results database (SQLite), created if missing")
+      ->capture_default_str();
+  cmd->add_flag("--no-db", a->no_db, "record nothing in a database");
+  cmd->add_option("--run-dir", a->run_dir,
+                  "directory of the run's checkpoint (default: runs/train-<config hash>, so the "
+                  "same command with --resume finds it)");
+  cmd->add_flag("--resume", a->resume, "continue the run whose checkpoint is in the run dir");
+  cmd->add_flag("--quiet,-q", a->quiet, "no progress output");
+  cmd->add_flag("--json", a->json, "print the outcome as one JSON object");
+  cmd->callback([a] { run_train(*a); });
+}
+
+}  // namespace bitnas::cli

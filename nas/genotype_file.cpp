@@ -1,0 +1,43 @@
+#include "nas/genotype_file.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace bitnas::cli {
+
+std::string read_genotype_file(const std::string& path, int rank) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(path + ": cannot open the genotype file");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception&) {
+    return text;  // not YAML: a bare genotype string (which may contain YAML-hostile quotes)
+  }
+  if (root.IsMap() && root["genotype"] && root["genotype"].IsScalar())
+    return root["genotype"].as<std::string>();
+  if (root.IsMap() && root["genotypes"]) {
+    const YAML::Node list = root["genotypes"];
+    if (!list.IsSequence() || list.size() == 0)
+      throw std::runtime_error(path + ": `genotypes` must be a non-empty list");
+    if (rank < 1 || rank > static_cast<int>(list.size()))
+      throw std::runtime_error(path + ": rank " + std::to_string(rank) + " requested but the file lists " +
+                               std::to_string(list.size()) + " genotypes");
+    const YAML::Node entry = list[static_cast<std::size_t>(rank - 1)];
+    if (entry.IsScalar()) return entry.as<std::string>();
+    if (entry.IsMap() && entry["genotype"]) return entry["genotype"].as<std::string>();
+    throw std::runtime_error(path + ": entry " + std::to_string(rank) +
+                             " of `genotypes` has no `genotype` key");
+  }
+  if (root.IsScalar()) return root.as<std::string>();
+  throw std::runtime_error(path + ": expected a `genotype:` key, a `genotypes:` list or a bare "
+                                  "genotype string");
+}
+
+}  // namespace bitnas::cli

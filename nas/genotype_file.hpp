@@ -1,0 +1,11 @@
+#pragma once
+// Reads the genotype of `bitnas train --genotype-file F`: a YAML file with a `genotype:` key,
+// or with a `genotypes:` list as `bitnas derive` writes it (the first entry, the best ranked,
+// is taken unless `rank` picks another), or a file holding just the genotype string.
+#include <string>
+
+namespace bitnas::cli {
+
+std::string read_genotype_file(const std::string& path, int rank = 1);
+
+}  // namespace bitnas::cli

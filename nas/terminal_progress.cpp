@@ -1,0 +1,70 @@
+#include "nas/terminal_progress.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+
+namespace bitnas::cli {
+
+std::string format_duration(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "?";
+  const long s = std::lround(seconds);
+  char buffer[32];
+  if (s >= 3600)
+    std::snprintf(buffer, sizeof buffer, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+  else
+    std::snprintf(buffer, sizeof buffer, "%ld:%02ld", s / 60, s % 60);
+  return buffer;
+}
+
+TerminalProgress::TerminalProgress(bool quiet) : quiet_(quiet), terminal_(isatty(2) == 1) {}
+
+void TerminalProgress::end_live_line() {
+  if (live_line_) std::fputs("\n", stderr);
+  live_line_ = false;
+}
+
+void TerminalProgress::message(const std::string& text) {
+  if (quiet_) return;
+  end_live_line();
+  std::fprintf(stderr, "%s\n", text.c_str());
+}
+
+void TerminalProgress::batch_done(const BatchProgress& p) {
+  if (quiet_ || !terminal_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (p.batch != p.batches && now - last_draw_ < std::chrono::milliseconds(200)) return;
+  last_draw_ = now;
+  const int width = 24;
+  const int filled = p.batches > 0 ? p.batch * width / p.batches : 0;
+  std::string bar(static_cast<std::size_t>(filled), '#');
+  bar.resize(width, '.');
+  std::fprintf(stderr, "\r\033[Kepoch %d/%d [%s] %d/%d  loss %.4f  acc %.2f%%  %.0f img/s  left %s",
+               p.epoch + 1, p.epochs, bar.c_str(), p.batch, p.batches, p.loss, 100.0 * p.accuracy,
+               p.images_per_s, format_duration(p.seconds_left).c_str());
+  std::fflush(stderr);
+  live_line_ = true;
+}
+
+void TerminalProgress::epoch_done(const EpochMetrics& m, int epochs) {
+  if (quiet_) return;
+  if (live_line_) std::fputs("\r\033[K", stderr);
+  live_line_ = false;
+  std::string valid;
+  if (m.valid_acc) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "  valid %.2f%%", 100.0 * *m.valid_acc);
+    valid = buffer;
+  }
+  std::fprintf(stderr,
+               "epoch %lld/%d  train loss %.4f acc %.2f%%%s  test %.2f%%  lr %.3g  %.0f img/s  "
+               "%s\n",
+               static_cast<long long>(m.epoch + 1), epochs, m.train_loss.value_or(0.0),
+               100.0 * m.train_acc.value_or(0.0), valid.c_str(), 100.0 * m.test_acc.value_or(0.0),
+               m.lr.value_or(0.0), m.images_per_s.value_or(0.0),
+               format_duration(m.wall_s.value_or(0.0)).c_str());
+  std::fflush(stderr);
+}
+
+}  // namespace bitnas::cli

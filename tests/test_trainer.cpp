@@ -1,0 +1,230 @@
+// Retraining runs end to end on a small synthetic Fashion-MNIST-format data set: a tiny binary
+// network learns it, identical configs give bit-identical runs, a run interrupted after an
+// epoch and resumed ends bit-identical to an uninterrupted one, and the database has the rows.
+#include <gtest/gtest.h>
+
+#include "evaluators/epoch_history.hpp"
+#include "evaluators/interrupt.hpp"
+#include "evaluators/lr_schedule.hpp"
+#include "evaluators/train_request.hpp"
+#include "storage/checkpoint.hpp"
+#include "storage/results_db.hpp"
+#include "tests/support/data_files.hpp"
+
+namespace bitnas {
+namespace {
+
+using testing::Bytes;
+using testing::TempDir;
+
+// Class c (0..3) is a bright 3x3 patch in quadrant c of a noisy 8x8 image: separable, but only
+// by looking at where the patch is.
+void write_quadrant_dataset(const TempDir& dir) {
+  Rng rng(11);
+  auto make = [&](int n, const std::string& prefix) {
+    Bytes pixels, labels;
+    for (int i = 0; i < n; ++i) {
+      const int c = i % 4;
+      for (int y = 0; y < 8; ++y)
+        for (int x = 0; x < 8; ++x) {
+          const bool patch = (y / 4 == c / 2) && (x / 4 == c % 2) && y % 4 < 3 && x % 4 < 3;
+          pixels.push_back(static_cast<std::uint8_t>(patch ? 200 + rng.below(56) : rng.below(80)));
+        }
+      labels.push_back(static_cast<std::uint8_t>(c));
+    }
+    testing::write_gzip(dir.file(prefix + "-images-idx3-ubyte.gz"), testing::idx_images(n, 8, 8, pixels));
+    testing::write_gzip(dir.file(prefix + "-labels-idx1-ubyte.gz"), testing::idx_labels(labels));
+  };
+  make(480, "train");
+  make(120, "t10k");
+}
+
+std::string tiny_config(const std::string& data_dir, int epochs) {
+  return R"(search_space:
+  num_cell_groups: 2
+  num_init_nodes: 1
+  num_layers: 2
+  cell_layout: [0, 1]
+  num_steps: 2
+  num_node_inputs: 1
+  primitives: [bconv_3x3, skip_connect]
+  layer_channels: [8, 8, 16]
+  preprocess: identity
+  binary_op: {weight_scale: channel, ste_threshold: 1.3, weight_ste: clip}
+genotype: "normal_0=[('bconv_3x3', 0, 1), ('bconv_3x3', 1, 2)], reduce_1=[('bconv_3x3', 0, 1), ('skip_connect', 1, 2)]"
+data:
+  dataset: fashion_mnist
+  dir: )" + data_dir + R"(
+  valid_fraction: 0.1
+trainer:
+  epochs: )" + std::to_string(epochs) + R"(
+  batch_size: 32
+  optimizer: {type: adam, lr: 0.01}
+  lr_schedule: {type: cosine}
+  seed: 3
+)";
+}
+
+// Stops the run (as Ctrl-C would) once `after_epochs` epochs are done.
+class StopAfter : public SilentProgress {
+ public:
+  explicit StopAfter(int after_epochs) : after_(after_epochs) {}
+  void epoch_done(const EpochMetrics& m, int) override {
+    if (m.epoch + 1 == after_) request_stop();
+  }
+
+ private:
+  int after_;
+};
+
+class TrainerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    clear_stop_request();
+    write_quadrant_dataset(data_);
+  }
+  void TearDown() override { clear_stop_request(); }
+
+  TrainRequest request(int epochs, const std::string& run) const {
+    TrainRequest r = make_train_request(tiny_config(data_.path(), epochs), "tiny.yaml", {});
+    r.run_dir = work_.file(run);
+    r.db_path = work_.file("results.db");
+    return r;
+  }
+
+  TempDir data_, work_;
+};
+
+TEST_F(TrainerTest, LearnsASeparableTaskAndRecordsIt) {
+  SilentProgress quiet;
+  const TrainOutcome out = train(request(4, "learn"), quiet);
+  EXPECT_GT(out.test_accuracy, 0.9);
+  ASSERT_EQ(out.epochs.size(), 4u);
+  EXPECT_LT(*out.epochs.back().train_loss, *out.epochs.front().train_loss);
+
+  const ResultsDb db = ResultsDb::open(work_.file("results.db"), Access::read_only);
+  ASSERT_TRUE(out.run_id);
+  EXPECT_EQ(db.get_run(*out.run_id).status, RunStatus::finished);
+  EXPECT_EQ(db.epochs(*out.run_id).size(), 4u);
+  bool has_test_top1 = false;
+  for (const auto& r : db.results(*out.run_id))
+    if (r.info.metric == "top1" && r.info.split == "test") {
+      has_test_top1 = true;
+      EXPECT_DOUBLE_EQ(r.info.value, out.test_accuracy);
+      ASSERT_TRUE(r.info.genotype_id);
+      EXPECT_TRUE(db.get_genotype(*r.info.genotype_id).binary_params.has_value());
+    }
+  EXPECT_TRUE(has_test_top1);
+  EXPECT_EQ(db.checkpoints(*out.run_id).size(), 1u) << "one file, rewritten every epoch";
+}
+
+TEST_F(TrainerTest, InterruptedAndResumedEqualsUninterrupted) {
+  SilentProgress quiet;
+  const TrainOutcome straight = train(request(3, "straight"), quiet);
+
+  StopAfter stop(1);
+  EXPECT_THROW(train(request(3, "resumed"), stop), Interrupted);
+  clear_stop_request();
+  {
+    const ResultsDb db = ResultsDb::open(work_.file("results.db"), Access::read_only);
+    EXPECT_EQ(db.list_runs().back().status, RunStatus::interrupted);
+  }
+  EXPECT_THROW(train(request(3, "resumed"), quiet), std::runtime_error)
+      << "an existing checkpoint without --resume is refused";
+  TrainRequest again = request(3, "resumed");
+  again.resume = true;
+  const TrainOutcome resumed = train(again, quiet);
+
+  const Checkpoint a = load_checkpoint(straight.checkpoint);
+  const Checkpoint b = load_checkpoint(resumed.checkpoint);
+  ASSERT_EQ(a.tensors.size(), b.tensors.size());
+  for (const auto& [name, t] : a.tensors) {
+    const Tensor& u = b.tensors.at(name);
+    ASSERT_EQ(t.shape(), u.shape()) << name;
+    for (std::int64_t i = 0; i < t.numel(); ++i) ASSERT_EQ(t[i], u[i]) << name << "[" << i << "]";
+  }
+  ASSERT_EQ(a.optimizer.size(), b.optimizer.size());
+  for (const auto& [name, t] : a.optimizer)
+    for (std::int64_t i = 0; i < t.numel(); ++i) ASSERT_EQ(t[i], b.optimizer.at(name)[i]) << name;
+  ASSERT_EQ(straight.epochs.size(), resumed.epochs.size());
+  for (std::size_t e = 0; e < straight.epochs.size(); ++e) {
+    EXPECT_EQ(straight.epochs[e].train_loss, resumed.epochs[e].train_loss) << e;
+    EXPECT_EQ(straight.epochs[e].test_acc, resumed.epochs[e].test_acc) << e;
+  }
+  EXPECT_EQ(straight.test_accuracy, resumed.test_accuracy);
+
+  TrainRequest finished = request(3, "resumed");
+  finished.resume = true;
+  EXPECT_TRUE(train(finished, quiet).was_finished);
+}
+
+TEST_F(TrainerTest, CheckpointOfAnotherConfigIsRefused) {
+  SilentProgress quiet;
+  train(request(1, "run"), quiet);
+  TrainRequest other = request(2, "run");  // different epochs: a different configuration
+  other.resume = true;
+  try {
+    train(other, quiet);
+    FAIL() << "resumed a checkpoint of another configuration";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("different configuration"), std::string::npos) << e.what();
+  }
+}
+
+TEST(TrainRequest, OverridesAndErrors) {
+  TrainOverrides o;
+  o.baseline = "resnete18";
+  o.epochs = 7;
+  const TrainRequest r = make_train_request("trainer: {epochs: 2}\n", "x.yaml", o);
+  EXPECT_EQ(r.trainer.epochs, 7);
+  EXPECT_EQ(r.model.name, "resnete18");
+  EXPECT_EQ(TrainOverrides::decode(o.encode()).encode(), o.encode());
+  try {
+    make_train_request("trainer: {epochs: 2, epoch: 3}\nbaseline: resnete18\n", "y.yaml", {});
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), "y.yaml:1: trainer.epoch: unknown key");
+  }
+  EXPECT_THROW(make_train_request("data: {}\n", "z.yaml", {}), ConfigError);
+}
+
+TEST(LrSchedule, CosineStepAndWarmup) {
+  LrScheduleConfig c;
+  c.base_lr = 1.0;
+  const LrSchedule cosine(c, 4, 10);
+  EXPECT_DOUBLE_EQ(cosine.rate(0, 0), 1.0);
+  EXPECT_NEAR(cosine.rate(2, 0), 0.5, 1e-12);
+  c.kind = LrScheduleKind::step;
+  c.milestones = {1, 3};
+  c.gamma = 0.3;
+  const LrSchedule step(c, 4, 10);
+  EXPECT_DOUBLE_EQ(step.rate(0, 9), 1.0);
+  EXPECT_DOUBLE_EQ(step.rate(1, 0), 0.3);
+  EXPECT_NEAR(step.rate(3, 5), 0.09, 1e-12);
+  c.kind = LrScheduleKind::constant;
+  c.warmup_epochs = 1.0;
+  const LrSchedule warm(c, 4, 10);
+  EXPECT_NEAR(warm.rate(0, 0), 0.1, 1e-12);
+  EXPECT_NEAR(warm.rate(0, 4), 0.5, 1e-12);
+  EXPECT_DOUBLE_EQ(warm.rate(1, 0), 1.0);
+}
+
+TEST(EpochHistory, RoundTripsExactly) {
+  EpochMetrics a;
+  a.epoch = 0;
+  a.train_loss = 0.1 + 0.2;
+  a.test_acc = 1.0 / 3.0;
+  EpochMetrics b;
+  b.epoch = 1;
+  b.lr = 1e-300;
+  const auto back = decode_epoch_history(encode_epoch_history({a, b}));
+  ASSERT_EQ(back.size(), 2u);
+  EXPECT_EQ(back[0].train_loss, a.train_loss);
+  EXPECT_EQ(back[0].test_acc, a.test_acc);
+  EXPECT_FALSE(back[0].lr.has_value());
+  EXPECT_EQ(back[1].lr, b.lr);
+  EXPECT_THROW(decode_epoch_history("0 1 2\n"), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace bitnas
