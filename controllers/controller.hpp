@@ -1,0 +1,40 @@
+#pragma once
+// The controller contract (aw_nas): sample genotypes, learn from their rewards, and save /
+// restore its complete state so an interrupted search resumes bit-identically. Controllers
+// are picked by `controller.type` in the search YAML.
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ops/core/random.hpp"
+#include "ops/core/tensor.hpp"
+#include "search_spaces/genotype.hpp"
+#include "search_spaces/genotype_space.hpp"
+
+namespace bitnas {
+
+// Everything a controller needs to continue exactly where it stopped.
+struct ControllerState {
+  std::map<std::string, Tensor> tensors;       // learned parameters, optimizer moments
+  std::map<std::string, std::string> strings;  // RNG state, populations, counters as text
+};
+
+class Controller {
+ public:
+  virtual ~Controller() = default;
+  virtual std::string type_name() const = 0;
+
+  // n genotypes to evaluate next.
+  virtual std::vector<Genotype> sample(int n) = 0;
+  // Rewards (higher is better) of genotypes this controller sampled, in the same order.
+  virtual void step(const std::vector<Genotype>& genotypes, const std::vector<double>& rewards) = 0;
+  // The genotypes the controller currently believes best, best first (derive).
+  virtual std::vector<Genotype> best(int n) = 0;
+
+  virtual ControllerState save() const = 0;
+  // Throws std::invalid_argument when the state is not this controller's.
+  virtual void load(const ControllerState& state) = 0;
+};
+
+}  // namespace bitnas

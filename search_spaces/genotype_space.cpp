@@ -1,0 +1,137 @@
+#include "search_spaces/genotype_space.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "search_spaces/op_registry.hpp"
+
+namespace bitnas {
+
+GenotypeSpace::GenotypeSpace(const SearchSpaceConfig& space)
+    : num_init_nodes_(space.num_init_nodes),
+      num_node_inputs_(space.num_node_inputs),
+      primitives_(space.primitives) {
+  for (int g = 0; g < space.num_cell_groups; ++g) {
+    const CellKind kind = space.is_reduce_group(g) ? CellKind::reduce : CellKind::normal;
+    for (int j = space.num_init_nodes; j < space.num_init_nodes + space.num_steps; ++j)
+      for (int k = 0; k < space.num_node_inputs; ++k) {
+        slots_.push_back({g, kind, j});
+        sizes_.push_back(j);
+        sizes_.push_back(static_cast<int>(primitives_.size()));
+      }
+  }
+}
+
+Genotype GenotypeSpace::decode(const std::vector<int>& decisions) const {
+  if (decisions.size() != sizes_.size())
+    throw std::invalid_argument("GenotypeSpace::decode: " + std::to_string(decisions.size()) +
+                                " decisions for a space of " + std::to_string(sizes_.size()));
+  Genotype genotype;
+  CellGenotype cell;
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    const Slot& s = slots_[i];
+    if (i == 0 || s.group != slots_[i - 1].group) {
+      if (i > 0) genotype.add_cell(std::move(cell));
+      cell = CellGenotype{s.kind, s.group, {}, std::nullopt};
+    }
+    const int from = decisions[2 * i], op = decisions[2 * i + 1];
+    if (from < 0 || from >= sizes_[2 * i] || op < 0 || op >= sizes_[2 * i + 1])
+      throw std::invalid_argument("GenotypeSpace::decode: decision " + std::to_string(2 * i) +
+                                  " out of range");
+    cell.edges.push_back({primitives_[static_cast<std::size_t>(op)], from, s.node});
+  }
+  if (!slots_.empty()) genotype.add_cell(std::move(cell));
+  return genotype;
+}
+
+std::vector<int> GenotypeSpace::encode(const Genotype& genotype) const {
+  std::vector<int> decisions(sizes_.size(), 0);
+  std::size_t i = 0;
+  while (i < slots_.size()) {
+    const Slot& first = slots_[i];
+    const CellGenotype* cell = genotype.find_cell(first.group);
+    if (!cell) throw std::invalid_argument("genotype has no cell for group " + std::to_string(first.group));
+    for (; i < slots_.size() && slots_[i].group == first.group; i += num_node_inputs_) {
+      const int node = slots_[i].node;
+      const auto edges = cell->edges_into(node);
+      if (static_cast<int>(edges.size()) != num_node_inputs_)
+        throw std::invalid_argument("genotype cell " + cell->field_name() + ": node " +
+                                    std::to_string(node) + " has " + std::to_string(edges.size()) +
+                                    " inputs, the space wants " + std::to_string(num_node_inputs_));
+      for (int k = 0; k < num_node_inputs_; ++k) {
+        const GenotypeEdge& e = edges[static_cast<std::size_t>(k)];
+        const std::string& op = canonical_op_name(e.op);
+        const auto it = std::find_if(primitives_.begin(), primitives_.end(),
+                                     [&](const std::string& p) { return canonical_op_name(p) == op; });
+        if (it == primitives_.end())
+          throw std::invalid_argument("genotype cell " + cell->field_name() + ": edge " +
+                                      to_string(e) + " uses an op outside the space's primitives");
+        decisions[2 * (i + k)] = e.from;
+        decisions[2 * (i + k) + 1] = static_cast<int>(it - primitives_.begin());
+      }
+    }
+  }
+  return decisions;
+}
+
+Genotype GenotypeSpace::random(Rng& rng) const {
+  std::vector<int> decisions(sizes_.size());
+  for (std::size_t i = 0; i < slots_.size(); i += num_node_inputs_) {
+    const int node = slots_[i].node;
+    // Distinct inputs by a partial Fisher-Yates over 0..node-1 when there are enough.
+    std::vector<int> candidates(static_cast<std::size_t>(node));
+    for (int c = 0; c < node; ++c) candidates[c] = c;
+    for (int k = 0; k < num_node_inputs_; ++k) {
+      int from;
+      if (node >= num_node_inputs_) {
+        const auto pick = k + static_cast<int>(rng.below(static_cast<std::uint64_t>(node - k)));
+        std::swap(candidates[k], candidates[pick]);
+        from = candidates[k];
+      } else {
+        from = static_cast<int>(rng.below(static_cast<std::uint64_t>(node)));
+      }
+      decisions[2 * (i + k)] = from;
+      decisions[2 * (i + k) + 1] = static_cast<int>(rng.below(primitives_.size()));
+    }
+  }
+  return decode(decisions);
+}
+
+Genotype GenotypeSpace::mutate(const Genotype& genotype, Rng& rng) const {
+  std::vector<int> decisions = encode(genotype);
+  // Decisions that have an alternative.
+  std::vector<std::size_t> mutable_decisions;
+  for (std::size_t d = 0; d < sizes_.size(); ++d)
+    if (sizes_[d] > 1) mutable_decisions.push_back(d);
+  if (mutable_decisions.empty()) return genotype;
+  const std::size_t d = mutable_decisions[rng.below(mutable_decisions.size())];
+  if (is_op_decision(d)) {
+    const int shift = 1 + static_cast<int>(rng.below(static_cast<std::uint64_t>(sizes_[d] - 1)));
+    decisions[d] = (decisions[d] + shift) % sizes_[d];
+    return decode(decisions);
+  }
+  // An input: move it to a node the other slots of the same node do not use, if any.
+  const std::size_t slot = d / 2, first = slot - slot % num_node_inputs_;
+  std::vector<int> free_nodes;
+  for (int n = 0; n < sizes_[d]; ++n) {
+    bool used = false;
+    for (int k = 0; k < num_node_inputs_; ++k) used |= decisions[2 * (first + k)] == n;
+    if (!used) free_nodes.push_back(n);
+  }
+  if (free_nodes.empty()) {  // every earlier node is used: any other one will do
+    const int shift = 1 + static_cast<int>(rng.below(static_cast<std::uint64_t>(sizes_[d] - 1)));
+    decisions[d] = (decisions[d] + shift) % sizes_[d];
+  } else {
+    decisions[d] = free_nodes[rng.below(free_nodes.size())];
+  }
+  return decode(decisions);
+}
+
+double GenotypeSpace::log10_size() const {
+  double total = 0.0;
+  for (int s : sizes_) total += std::log10(static_cast<double>(s));
+  return total;
+}
+
+}  // namespace bitnas
