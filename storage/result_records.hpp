@@ -87,6 +87,29 @@ struct CheckpointInfo {
   std::int64_t bytes = 0;
 };
 
+// One genotype a search's controller sampled and the reward the evaluator gave it.
+struct SampleInfo {
+  std::int64_t step = 0;   // controller step
+  std::int64_t index = 0;  // position among that step's samples
+  std::int64_t epoch = 0;
+  std::int64_t genotype_id = 0;
+  double reward = 0.0;
+  std::optional<double> loss;
+  std::optional<double> accuracy;
+};
+
+// One epoch of a search: supernet training and controller learning.
+struct SearchEpochMetrics {
+  std::int64_t epoch = 0;
+  std::optional<double> supernet_loss;
+  std::optional<double> supernet_acc;
+  std::optional<double> mean_reward;
+  std::optional<double> best_reward;
+  std::optional<double> controller_loss;
+  std::optional<double> samples_per_s;
+  std::optional<double> wall_s;
+};
+
 struct CheckpointRecord {
   std::int64_t id = 0;
   CheckpointInfo info;

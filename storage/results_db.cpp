@@ -299,6 +299,88 @@ std::vector<EpochMetrics> ResultsDb::epochs(std::int64_t run_id) const {
   return out;
 }
 
+void ResultsDb::record_sample(std::int64_t run_id, const SampleInfo& x) {
+  SqliteStatement upsert(
+      *db_,
+      "INSERT INTO samples (run_id, step, idx, epoch, genotype_id, reward, loss, accuracy) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (run_id, step, idx) DO UPDATE SET "
+      "epoch = excluded.epoch, genotype_id = excluded.genotype_id, reward = excluded.reward, "
+      "loss = excluded.loss, accuracy = excluded.accuracy, recorded_at = excluded.recorded_at");
+  upsert.bind(1, run_id)
+      .bind(2, x.step)
+      .bind(3, x.index)
+      .bind(4, x.epoch)
+      .bind(5, x.genotype_id)
+      .bind(6, x.reward)
+      .bind(7, x.loss)
+      .bind(8, x.accuracy);
+  upsert.run();
+}
+
+std::vector<SampleInfo> ResultsDb::samples(std::int64_t run_id) const {
+  SqliteStatement query(*db_,
+                        "SELECT step, idx, epoch, genotype_id, reward, loss, accuracy FROM samples "
+                        "WHERE run_id = ?1 ORDER BY step, idx");
+  query.bind(1, run_id);
+  std::vector<SampleInfo> out;
+  while (query.step()) {
+    SampleInfo x;
+    x.step = query.column_int64(0);
+    x.index = query.column_int64(1);
+    x.epoch = query.column_int64(2);
+    x.genotype_id = query.column_int64(3);
+    x.reward = query.column_double(4);
+    x.loss = query.column_optional_double(5);
+    x.accuracy = query.column_optional_double(6);
+    out.push_back(x);
+  }
+  return out;
+}
+
+void ResultsDb::record_search_epoch(std::int64_t run_id, const SearchEpochMetrics& m) {
+  SqliteStatement upsert(
+      *db_,
+      "INSERT INTO search_epochs (run_id, epoch, supernet_loss, supernet_acc, mean_reward, "
+      "best_reward, controller_loss, samples_per_s, wall_s) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (run_id, epoch) DO UPDATE SET "
+      "supernet_loss = excluded.supernet_loss, supernet_acc = excluded.supernet_acc, "
+      "mean_reward = excluded.mean_reward, best_reward = excluded.best_reward, "
+      "controller_loss = excluded.controller_loss, samples_per_s = excluded.samples_per_s, "
+      "wall_s = excluded.wall_s");
+  upsert.bind(1, run_id)
+      .bind(2, m.epoch)
+      .bind(3, m.supernet_loss)
+      .bind(4, m.supernet_acc)
+      .bind(5, m.mean_reward)
+      .bind(6, m.best_reward)
+      .bind(7, m.controller_loss)
+      .bind(8, m.samples_per_s)
+      .bind(9, m.wall_s);
+  upsert.run();
+}
+
+std::vector<SearchEpochMetrics> ResultsDb::search_epochs(std::int64_t run_id) const {
+  SqliteStatement query(*db_,
+                        "SELECT epoch, supernet_loss, supernet_acc, mean_reward, best_reward, "
+                        "controller_loss, samples_per_s, wall_s FROM search_epochs "
+                        "WHERE run_id = ?1 ORDER BY epoch");
+  query.bind(1, run_id);
+  std::vector<SearchEpochMetrics> out;
+  while (query.step()) {
+    SearchEpochMetrics m;
+    m.epoch = query.column_int64(0);
+    m.supernet_loss = query.column_optional_double(1);
+    m.supernet_acc = query.column_optional_double(2);
+    m.mean_reward = query.column_optional_double(3);
+    m.best_reward = query.column_optional_double(4);
+    m.controller_loss = query.column_optional_double(5);
+    m.samples_per_s = query.column_optional_double(6);
+    m.wall_s = query.column_optional_double(7);
+    out.push_back(m);
+  }
+  return out;
+}
+
 std::int64_t ResultsDb::record_result(std::int64_t run_id, const ResultInfo& r) {
   SqliteStatement upsert(*db_,
                          "INSERT INTO results (run_id, genotype_id, metric, split, value) "

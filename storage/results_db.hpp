@@ -66,6 +66,11 @@ class ResultsDb {
   std::int64_t record_result(std::int64_t run_id, const ResultInfo& result);
   std::vector<ResultRecord> results(std::int64_t run_id) const;  // by id
 
+  // Inserts or replaces the sample (run, step, index): a resumed search rewrites what it redoes.
+  void record_sample(std::int64_t run_id, const SampleInfo& sample);
+  std::vector<SampleInfo> samples(std::int64_t run_id) const;  // by step, index
+  void record_search_epoch(std::int64_t run_id, const SearchEpochMetrics& metrics);
+  std::vector<SearchEpochMetrics> search_epochs(std::int64_t run_id) const;  // by epoch
   // Inserts or replaces the row of (run, path): a file overwritten each epoch is one row.
   // The path is stored absolute, so queries from any directory find the file.
   std::int64_t record_checkpoint(std::int64_t run_id, const CheckpointInfo& checkpoint);

@@ -83,9 +83,41 @@ CREATE TABLE checkpoints (
 ) STRICT;
 )sql";
 
+// Version 2: what a search adds. Every genotype a controller sampled, with its reward, in
+// order; and per search epoch the supernet's and the controller's metrics.
+constexpr std::string_view kVersion2 = R"sql(
+CREATE TABLE samples (
+  run_id      INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  step        INTEGER NOT NULL CHECK (step >= 0),
+  idx         INTEGER NOT NULL CHECK (idx >= 0),
+  epoch       INTEGER NOT NULL CHECK (epoch >= 0),
+  genotype_id INTEGER NOT NULL REFERENCES genotypes (id),
+  reward      REAL    NOT NULL,
+  loss        REAL,
+  accuracy    REAL,
+  recorded_at TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  PRIMARY KEY (run_id, step, idx)
+) STRICT;
+CREATE INDEX samples_by_genotype ON samples (genotype_id);
+
+CREATE TABLE search_epochs (
+  run_id             INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  epoch              INTEGER NOT NULL CHECK (epoch >= 0),
+  supernet_loss      REAL,
+  supernet_acc       REAL,
+  mean_reward        REAL,
+  best_reward        REAL,
+  controller_loss    REAL,
+  samples_per_s      REAL,
+  wall_s             REAL,
+  PRIMARY KEY (run_id, epoch)
+) STRICT;
+)sql";
+
 // Append new versions here, one script each; never edit a released one.
 constexpr std::string_view kMigrations[] = {
     kVersion1,
+    kVersion2,
 };
 
 }  // namespace

@@ -85,7 +85,8 @@ TEST(ResultsDbSchema, NewFileGetsTheCurrentSchema) {
                          "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master "
                          "WHERE type = 'table' ORDER BY name)");
   ASSERT_TRUE(tables.step());
-  EXPECT_EQ(tables.column_text(0), "checkpoints,epoch_metrics,genotypes,results,runs");
+  EXPECT_EQ(tables.column_text(0),
+            "checkpoints,epoch_metrics,genotypes,results,runs,samples,search_epochs");
 }
 
 TEST(ResultsDbSchema, MigratesAnEmptyFileFromVersionZero) {
@@ -126,7 +127,7 @@ TEST(ResultsDbSchema, MigratesAHandMadeVersionOneFile) {
 // Files in the wild were made by the released scripts; changing one would give old and new
 // files different schemas under the same version number.
 TEST(ResultsDbSchema, ReleasedMigrationsNeverChange) {
-  const std::vector<std::uint32_t> released = {0x55185fe0u};
+  const std::vector<std::uint32_t> released = {0x55185fe0u, 0xc6a4626fu};
   const auto migrations = results_schema_migrations();
   ASSERT_GE(migrations.size(), released.size());
   for (std::size_t i = 0; i < released.size(); ++i) {
@@ -431,6 +432,45 @@ TEST(ResultsDb, ReaderAndSecondWriterBesideAnOpenTransaction) {
     EXPECT_LT(waited, std::chrono::milliseconds(4000));
   }
   EXPECT_EQ(reader.epochs(run).size(), 2u);
+}
+
+}  // namespace
+}  // namespace bitnas
+
+namespace bitnas {
+namespace {
+
+TEST(ResultsDbSearch, SamplesAndSearchEpochsRoundTrip) {
+  testing::TempDir dir;
+  ResultsDb db = ResultsDb::open(dir.file("s.db"), Access::read_write);
+  RunInfo info;
+  info.kind = RunKind::search;
+  info.name = "s";
+  info.config_text = "x";
+  info.config_hash = "h";
+  info.host = "host";
+  info.bitnas_version = "0";
+  const std::int64_t run = db.begin_run(info);
+  GenotypeRecord g;
+  g.hash = "abc";
+  g.canonical = "normal_0=[('none', 0, 1)]";
+  const std::int64_t gid = db.upsert_genotype(g);
+  db.record_sample(run, SampleInfo{0, 0, 0, gid, 0.5, 1.25, std::nullopt});
+  db.record_sample(run, SampleInfo{0, 1, 0, gid, 0.25, std::nullopt, 0.25});
+  db.record_sample(run, SampleInfo{0, 0, 0, gid, 0.75, 1.0, 0.75});  // a resumed step rewrites
+  const auto samples = db.samples(run);
+  ASSERT_EQ(samples.size(), 2u);
+  EXPECT_EQ(samples[0].reward, 0.75);
+  EXPECT_EQ(samples[1].accuracy, 0.25);
+  EXPECT_FALSE(samples[1].loss);
+  SearchEpochMetrics m;
+  m.epoch = 0;
+  m.mean_reward = 0.5;
+  db.record_search_epoch(run, m);
+  ASSERT_EQ(db.search_epochs(run).size(), 1u);
+  EXPECT_EQ(db.search_epochs(run)[0].mean_reward, 0.5);
+  EXPECT_ANY_THROW(db.record_sample(run, SampleInfo{1, 0, 0, gid + 7, 0.1, std::nullopt, std::nullopt}))
+      << "foreign key to genotypes";
 }
 
 }  // namespace
