@@ -43,11 +43,12 @@ struct BenchTrainOptions {
   int threads = 0;  // 0 (not given): every core
   int steps = 10;
   int warmup = 2;
+  std::string phase = "both";  // both, train or eval
   bool json = false;
 };
 
 struct TrainResult {
-  double train_ms = 0.0, eval_ms = 0.0;  // medians per step / per forward
+  double train_ms = 0.0, eval_ms = 0.0;  // medians per step / per forward; 0 when not run
   double peak_rss_mb = 0.0;
   std::int64_t params = 0;
 };
@@ -115,16 +116,21 @@ TrainResult bench_model(const ModelSpec& spec, const InputSpec& input,
   // when scoring a trained architecture), so packed binary weights are built once there.
   std::vector<double> train_ms, eval_ms;
   double loss = 0.0;
-  for (int i = 0; i < opt.warmup; ++i) loss = train_step();
-  for (int i = 0; i < opt.steps; ++i) train_ms.push_back(milliseconds([&] { loss = train_step(); }));
-  for (int i = 0; i < opt.warmup; ++i) eval_forward();
-  for (int i = 0; i < opt.steps; ++i) eval_ms.push_back(milliseconds(eval_forward));
+  if (opt.phase != "eval") {
+    for (int i = 0; i < opt.warmup; ++i) loss = train_step();
+    for (int i = 0; i < opt.steps; ++i)
+      train_ms.push_back(milliseconds([&] { loss = train_step(); }));
+    r.train_ms = median(train_ms);
+  }
+  if (opt.phase != "train") {
+    for (int i = 0; i < opt.warmup; ++i) eval_forward();
+    for (int i = 0; i < opt.steps; ++i) eval_ms.push_back(milliseconds(eval_forward));
+    r.eval_ms = median(eval_ms);
+  }
   if (!std::isfinite(loss) || !std::isfinite(sink))
     throw std::runtime_error("bench train: the loss or the logits are not finite; the numbers "
                              "would be meaningless");
 
-  r.train_ms = median(train_ms);
-  r.eval_ms = median(eval_ms);
   r.peak_rss_mb = peak_rss_mb();
   return r;
 }
@@ -144,6 +150,8 @@ void run_bench_train(const BenchTrainOptions& opt) {
     throw std::invalid_argument("--steps must be >= 1, got " + std::to_string(opt.steps));
   if (opt.warmup < 0)
     throw std::invalid_argument("--warmup must be >= 0, got " + std::to_string(opt.warmup));
+  if (opt.phase != "both" && opt.phase != "train" && opt.phase != "eval")
+    throw std::invalid_argument("--phase '" + opt.phase + "': expected both, train or eval");
   InputSpec input = parse_input_spec(opt.input);
   input.num_classes = opt.classes;
   Isa isa = Isa::portable;
@@ -158,8 +166,10 @@ void run_bench_train(const BenchTrainOptions& opt) {
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
                             static_cast<std::size_t>(threads));
   const TrainResult r = bench_model(spec, input, opt);
-  const double train_img_per_s = opt.batch / (r.train_ms / 1e3);
-  const double eval_img_per_s = opt.batch / (r.eval_ms / 1e3);
+  // A phase that did not run prints null (JSON) or "-" (table).
+  const bool ran_train = opt.phase != "eval", ran_eval = opt.phase != "train";
+  auto per_s = [&](double ms) { return opt.batch / (ms / 1e3); };
+  auto maybe = [](bool ran, double v) { return ran ? nlohmann::ordered_json(v) : nullptr; };
 
   if (opt.json) {
     const nlohmann::ordered_json j{{"benchmark", "train"},
@@ -172,11 +182,12 @@ void run_bench_train(const BenchTrainOptions& opt) {
                                    {"isa", to_string(isa)},
                                    {"steps", opt.steps},
                                    {"warmup", opt.warmup},
+                                   {"phase", opt.phase},
                                    {"params", r.params},
-                                   {"train_ms", r.train_ms},
-                                   {"eval_ms", r.eval_ms},
-                                   {"train_img_per_s", train_img_per_s},
-                                   {"eval_img_per_s", eval_img_per_s},
+                                   {"train_ms", maybe(ran_train, r.train_ms)},
+                                   {"eval_ms", maybe(ran_eval, r.eval_ms)},
+                                   {"train_img_per_s", maybe(ran_train, per_s(r.train_ms))},
+                                   {"eval_img_per_s", maybe(ran_eval, per_s(r.eval_ms))},
                                    {"peak_rss_mb", r.peak_rss_mb}};
     std::cout << j.dump() << std::endl;
     return;
@@ -186,9 +197,16 @@ void run_bench_train(const BenchTrainOptions& opt) {
               threads, to_string(isa), static_cast<long long>(r.params));
   std::printf("median of %d steps after %d warm-up steps\n", opt.steps, opt.warmup);
   std::printf("%-32s %10s %10s\n", "phase", "ms", "img/s");
-  std::printf("%-32s %10.1f %10.1f\n", "train (fwd + loss + bwd + Adam)", r.train_ms,
-              train_img_per_s);
-  std::printf("%-32s %10.1f %10.1f\n", "eval (forward, eval mode)", r.eval_ms, eval_img_per_s);
+  if (ran_train)
+    std::printf("%-32s %10.1f %10.1f\n", "train (fwd + loss + bwd + Adam)", r.train_ms,
+                per_s(r.train_ms));
+  else
+    std::printf("%-32s %10s %10s\n", "train (fwd + loss + bwd + Adam)", "-", "-");
+  if (ran_eval)
+    std::printf("%-32s %10.1f %10.1f\n", "eval (forward, eval mode)", r.eval_ms,
+                per_s(r.eval_ms));
+  else
+    std::printf("%-32s %10s %10s\n", "eval (forward, eval mode)", "-", "-");
   std::printf("peak RSS %.1f MB\n", r.peak_rss_mb);
 }
 
@@ -222,6 +240,11 @@ void register_bench_train(CLI::App& bench) {
   cmd->add_option("--warmup", opt->warmup,
                   "untimed training steps before the timed ones (and as many untimed "
                   "evaluation forwards)")
+      ->capture_default_str();
+  cmd->add_option("--phase", opt->phase,
+                  "what to time: both, train (training steps only) or eval (evaluation "
+                  "forwards only, on the freshly initialised network); one phase alone is "
+                  "handy under a profiler")
       ->capture_default_str();
   cmd->add_flag("--json", opt->json, "print one JSON object instead of the table");
   cmd->callback([opt, threads] {

@@ -67,6 +67,37 @@ DataConfig parse_data_config(const ConfigSection& s) {
   return d;
 }
 
+void parse_optimizer_section(const ConfigSection& o, OptimizerConfig& optimizer,
+                             LrScheduleConfig& schedule) {
+  const std::string type = o.get_choice("type", {"sgd", "adam", "adamw"}, "adam");
+  optimizer.kind = type == "sgd"     ? OptimizerKind::sgd
+                   : type == "adamw" ? OptimizerKind::adamw
+                                     : OptimizerKind::adam;
+  schedule.base_lr =
+      number_in(o, "lr", optimizer.kind == OptimizerKind::sgd ? 0.1 : 1e-3, 0.0, 100.0);
+  optimizer.weight_decay = number_in(o, "weight_decay", 0.0, 0.0, 1.0);
+  optimizer.momentum = number_in(o, "momentum", 0.9, 0.0, 1.0);
+  optimizer.nesterov = o.get_bool("nesterov", false);
+  optimizer.beta1 = number_in(o, "beta1", 0.9, 0.0, 1.0);
+  optimizer.beta2 = number_in(o, "beta2", 0.999, 0.0, 1.0);
+  optimizer.eps = number_in(o, "eps", 1e-8, 0.0, 1.0);
+  o.reject_unknown_keys();
+}
+
+void parse_lr_schedule_section(const ConfigSection& l, LrScheduleConfig& schedule) {
+  const std::string type = l.get_choice("type", {"constant", "cosine", "step"}, "cosine");
+  schedule.kind = type == "constant" ? LrScheduleKind::constant
+                  : type == "step"   ? LrScheduleKind::step
+                                     : LrScheduleKind::cosine;
+  schedule.min_lr = number_in(l, "min_lr", 0.0, 0.0, 100.0);
+  schedule.gamma = number_in(l, "gamma", 0.1, 0.0, 1.0);
+  schedule.warmup_epochs = number_in(l, "warmup_epochs", 0.0, 0.0, 1e6);
+  if (auto m = l.get_optional_int_list("milestones")) schedule.milestones = *m;
+  if (schedule.kind == LrScheduleKind::step && schedule.milestones.empty())
+    l.fail("milestones", "a step schedule needs milestone epochs");
+  l.reject_unknown_keys();
+}
+
 TrainerConfig parse_trainer_config(const ConfigSection& s) {
   TrainerConfig t;
   t.epochs = positive_int(s, "epochs", 10);
@@ -78,34 +109,8 @@ TrainerConfig parse_trainer_config(const ConfigSection& s) {
   t.seed = static_cast<std::uint64_t>(seed);
   t.threads = non_negative_int(s, "threads", 0);
 
-  if (auto o = s.optional_section("optimizer")) {
-    const std::string type = o->get_choice("type", {"sgd", "adam", "adamw"}, "adam");
-    t.optimizer.kind = type == "sgd"    ? OptimizerKind::sgd
-                       : type == "adamw" ? OptimizerKind::adamw
-                                         : OptimizerKind::adam;
-    t.schedule.base_lr = number_in(*o, "lr", t.optimizer.kind == OptimizerKind::sgd ? 0.1 : 1e-3,
-                                   0.0, 100.0);
-    t.optimizer.weight_decay = number_in(*o, "weight_decay", 0.0, 0.0, 1.0);
-    t.optimizer.momentum = number_in(*o, "momentum", 0.9, 0.0, 1.0);
-    t.optimizer.nesterov = o->get_bool("nesterov", false);
-    t.optimizer.beta1 = number_in(*o, "beta1", 0.9, 0.0, 1.0);
-    t.optimizer.beta2 = number_in(*o, "beta2", 0.999, 0.0, 1.0);
-    t.optimizer.eps = number_in(*o, "eps", 1e-8, 0.0, 1.0);
-    o->reject_unknown_keys();
-  }
-  if (auto l = s.optional_section("lr_schedule")) {
-    const std::string type = l->get_choice("type", {"constant", "cosine", "step"}, "cosine");
-    t.schedule.kind = type == "constant" ? LrScheduleKind::constant
-                      : type == "step"   ? LrScheduleKind::step
-                                         : LrScheduleKind::cosine;
-    t.schedule.min_lr = number_in(*l, "min_lr", 0.0, 0.0, 100.0);
-    t.schedule.gamma = number_in(*l, "gamma", 0.1, 0.0, 1.0);
-    t.schedule.warmup_epochs = number_in(*l, "warmup_epochs", 0.0, 0.0, 1e6);
-    if (auto m = l->get_optional_int_list("milestones")) t.schedule.milestones = *m;
-    if (t.schedule.kind == LrScheduleKind::step && t.schedule.milestones.empty())
-      l->fail("milestones", "a step schedule needs milestone epochs");
-    l->reject_unknown_keys();
-  }
+  if (auto o = s.optional_section("optimizer")) parse_optimizer_section(*o, t.optimizer, t.schedule);
+  if (auto l = s.optional_section("lr_schedule")) parse_lr_schedule_section(*l, t.schedule);
   s.reject_unknown_keys();
   return t;
 }

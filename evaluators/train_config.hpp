@@ -46,6 +46,12 @@ struct TrainerConfig {
 };
 
 DataConfig parse_data_config(const ConfigSection& section);
+// An `optimizer:` mapping (type, lr, weight_decay, momentum, nesterov, beta1, beta2, eps); lr
+// goes to the schedule's base rate.
+void parse_optimizer_section(const ConfigSection& section, OptimizerConfig& optimizer,
+                             LrScheduleConfig& schedule);
+// An `lr_schedule:` mapping (type, min_lr, gamma, milestones, warmup_epochs).
+void parse_lr_schedule_section(const ConfigSection& section, LrScheduleConfig& schedule);
 TrainerConfig parse_trainer_config(const ConfigSection& section);
 
 }  // namespace bitnas

@@ -12,12 +12,11 @@
 #include "evaluators/evaluate.hpp"
 #include "evaluators/interrupt.hpp"
 #include "evaluators/lr_schedule.hpp"
+#include "evaluators/optimizer_factory.hpp"
 #include "evaluators/training_data.hpp"
 #include "ops/core/fnv_hash.hpp"
 #include "ops/layers/cross_entropy.hpp"
-#include "ops/optim/adam.hpp"
 #include "ops/optim/grad_clip.hpp"
-#include "ops/optim/sgd.hpp"
 #include "search_spaces/architecture_id.hpp"
 #include "search_spaces/cost.hpp"
 #include "storage/checkpoint.hpp"
@@ -32,23 +31,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& c, double lr, Module& model) {
-  auto groups = weight_decay_groups(model.parameters(), static_cast<float>(lr),
-                                    static_cast<float>(c.weight_decay));
-  switch (c.kind) {
-    case OptimizerKind::sgd:
-      return std::make_unique<Sgd>(std::move(groups),
-                                   SgdOptions{static_cast<float>(c.momentum), 0.0f, c.nesterov});
-    case OptimizerKind::adam:
-    case OptimizerKind::adamw:
-      return std::make_unique<Adam>(
-          std::move(groups),
-          AdamOptions{static_cast<float>(c.beta1), static_cast<float>(c.beta2),
-                      static_cast<float>(c.eps), c.kind == OptimizerKind::adamw});
-  }
-  throw std::logic_error("unknown optimizer");
 }
 
 std::string host_name() {
@@ -181,7 +163,7 @@ TrainOutcome train(const TrainRequest& request, TrainingProgress& progress) {
       make_eval_loader(data, data.test_set, data.test_indices, tc.eval_batch_size);
   const int steps_per_epoch = train_loader.num_batches();
   const LrSchedule schedule(tc.schedule, tc.epochs, steps_per_epoch);
-  std::unique_ptr<Optimizer> optimizer = make_optimizer(tc.optimizer, tc.schedule.base_lr, model);
+  std::unique_ptr<Optimizer> optimizer = make_optimizer(tc.optimizer, tc.schedule.base_lr, model.parameters());
 
   RunState state;
   if (request.resume && std::filesystem::exists(ckpt)) {

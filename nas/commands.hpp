@@ -12,5 +12,6 @@ void register_describe_command(CLI::App& app);
 void register_plot_command(CLI::App& app);
 void register_train_command(CLI::App& app);
 void register_eval_command(CLI::App& app);
+void register_query_command(CLI::App& app);
 
 }  // namespace bitnas::cli

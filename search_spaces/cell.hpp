@@ -8,16 +8,11 @@
 #include <vector>
 
 #include "ops/core/module.hpp"
+#include "search_spaces/cell_frame.hpp"
 #include "search_spaces/genotype.hpp"
 #include "search_spaces/op_registry.hpp"
 
 namespace bitnas {
-
-// A tensor flowing between cells: its width and how many stride-2 steps it has been through.
-struct StateSpec {
-  int channels = 0;
-  int reductions = 0;
-};
 
 class Cell : public MergeModule {
  public:
@@ -32,8 +27,8 @@ class Cell : public MergeModule {
   // Preprocess ops, edge ops and the cell-wise shortcut, with their dotted names.
   std::vector<std::pair<std::string, Module*>> children() override;
 
-  StateSpec output() const { return output_; }
-  bool is_reduce() const { return reduce_; }
+  StateSpec output() const { return frame_->output(); }
+  bool is_reduce() const { return frame_->is_reduce(); }
   const std::vector<int>& output_nodes() const { return output_nodes_; }
 
  private:
@@ -42,21 +37,13 @@ class Cell : public MergeModule {
     std::string name;  // "node3.from1.bconv_3x3"
     std::unique_ptr<Module> op;
   };
-  struct Preprocess {
-    std::string name;  // "preprocess0"
-    std::unique_ptr<Module> op;  // null: the input is used as it is
-  };
 
   int num_inputs_ = 0;
   int num_nodes_ = 0;  // inputs + internal nodes (highest node + 1)
-  bool reduce_ = false;
-  StateSpec output_;
-  std::vector<Preprocess> preprocess_;
+  std::vector<bool> live_inputs_;
+  std::unique_ptr<CellFrame> frame_;  // preprocess, merge, cell-wise shortcut
   std::vector<Edge> edges_;  // ordered by target node
   std::vector<int> output_nodes_;
-  std::unique_ptr<MergeModule> merge_;
-  std::unique_ptr<Module> shortcut_;  // null when there is no cell-wise shortcut
-  bool shortcut_is_identity_ = false;
 };
 
 }  // namespace bitnas

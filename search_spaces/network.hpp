@@ -20,6 +20,10 @@ struct InputSpec {
   int height = 28;
   int width = 28;
   int num_classes = 10;
+
+  // Throws std::invalid_argument, prefixed by `who`, unless `images` is [N, height, width,
+  // channels].
+  void check(const Tensor& images, const char* who) const;
 };
 
 class Network : public Module {

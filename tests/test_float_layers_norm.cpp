@@ -164,3 +164,26 @@ TEST(FloatBatchNorm, RejectsBadInputs) {
 
 }  // namespace
 }  // namespace bitnas
+
+namespace bitnas {
+namespace {
+
+TEST(FloatBatchNormRecalibration, CumulativeAverageThenMomentum) {
+  BatchNorm bn(1);
+  Tensor a({4, 1}, {1.0f, 2.0f, 3.0f, 6.0f});   // mean 3, unbiased var 14/3
+  Tensor b({4, 1}, {0.0f, 0.0f, 1.0f, 3.0f});   // mean 1, unbiased var 2
+  bn.forward(a, Mode::train);
+  bn.reset_running_stats(true);
+  EXPECT_EQ(bn.running_mean()[0], 0.0f);
+  EXPECT_EQ(bn.running_var()[0], 1.0f);
+  bn.forward(a, Mode::train);
+  bn.forward(b, Mode::train);
+  EXPECT_FLOAT_EQ(bn.running_mean()[0], 2.0f);              // (3 + 1) / 2
+  EXPECT_FLOAT_EQ(bn.running_var()[0], (14.0f / 3 + 2) / 2);
+  bn.use_momentum();
+  bn.forward(a, Mode::train);
+  EXPECT_FLOAT_EQ(bn.running_mean()[0], 0.9f * 2.0f + 0.1f * 3.0f);
+}
+
+}  // namespace
+}  // namespace bitnas

@@ -352,7 +352,7 @@ TEST(OptimizerState, SgdMomentumRoundTrip) {
 TEST(OptimizerState, AdamRoundTrip) {
   expect_state_round_trip(
       [](std::vector<ParamGroup> g) { return std::make_unique<Adam>(std::move(g)); },
-      {"0.0.exp_avg", "0.0.exp_avg_sq", "1.0.exp_avg", "1.0.exp_avg_sq", "step"});
+      {"0.0.exp_avg", "0.0.exp_avg_sq", "0.0.step", "1.0.exp_avg", "1.0.exp_avg_sq", "1.0.step", "step"});
 }
 
 TEST(OptimizerState, StepCountBeyondFloatPrecisionSurvives) {
@@ -391,6 +391,30 @@ TEST(OptimizerState, LoadRejectsForeignOrMisshapenState) {
   EXPECT_THROW(sgd.load_state(wrong_shape), std::invalid_argument);
   EXPECT_EQ(sgd.state().size(), before.size());
   EXPECT_EQ(sgd.step_count(), 1);
+}
+
+}  // namespace
+}  // namespace bitnas
+
+namespace bitnas {
+namespace {
+
+// A supernet step updates only the sampled path: the others and their state stay as they are,
+// and Adam's bias correction counts each parameter's own updates (PyTorch's state['step']).
+TEST(OptimizerSubset, StepOnlyTouchesTheSelectedParameters) {
+  Parameter a(Tensor({1}, {1.0f}), ParamRole::weight), b(Tensor({1}, {1.0f}), ParamRole::weight);
+  Adam adam({ParamGroup{{&a, &b}, 0.1f, 0.0f}});
+  a.grad[0] = 0.5f;
+  b.grad[0] = 0.5f;
+  adam.step({&a});
+  EXPECT_EQ(b.value[0], 1.0f);
+  EXPECT_EQ(b.version, 0u);
+  EXPECT_EQ(adam.state().count("0.1.exp_avg"), 0u);
+  adam.step({&b});
+  // b's first update is a first Adam step: lr * g / (|g| + eps) = 0.1 * sign(g).
+  EXPECT_NEAR(b.value[0], 1.0f - 0.1f, 1e-6);
+  EXPECT_NEAR(a.value[0], 1.0f - 0.1f, 1e-6);
+  EXPECT_EQ(adam.state().at("0.1.step")[0], 1.0f);
 }
 
 }  // namespace

@@ -89,7 +89,9 @@ Tensor BatchNorm::normalize_with_batch_stats(const Tensor& input) {
 
   inv_std_.assign(C, 0.0f);
   std::vector<float> center(C);
-  const float m = options_.momentum;
+  // Recalibration averages every batch equally (PyTorch's momentum=None): the k-th batch
+  // since reset_running_stats(true) gets weight 1/k.
+  const float m = cumulative_ ? 1.0f / static_cast<float>(++batches_seen_) : options_.momentum;
   for (int c = 0; c < C; ++c) {
     const double var = squares[c] / static_cast<double>(rows);
     inv_std_[c] = static_cast<float>(1.0 / std::sqrt(var + options_.eps));
@@ -158,5 +160,14 @@ void BatchNorm::collect_buffers(const std::string& prefix, std::vector<NamedBuff
   out.push_back({prefix + "running_mean", &running_mean_});
   out.push_back({prefix + "running_var", &running_var_});
 }
+
+void BatchNorm::reset_running_stats(bool cumulative) {
+  running_mean_.fill(0.0f);
+  running_var_.fill(1.0f);
+  cumulative_ = cumulative;
+  batches_seen_ = 0;
+}
+
+void BatchNorm::use_momentum() { cumulative_ = false; }
 
 }  // namespace bitnas

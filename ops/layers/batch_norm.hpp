@@ -33,6 +33,10 @@ class BatchNorm : public Module {
   Parameter* beta() { return options_.affine ? &beta_ : nullptr; }
   Tensor& running_mean() { return running_mean_; }
   Tensor& running_var() { return running_var_; }
+  // BN recalibration (SPOS): running statistics back to (0, 1); with `cumulative`, the next
+  // train-mode batches are averaged with equal weights until use_momentum().
+  void reset_running_stats(bool cumulative);
+  void use_momentum();
 
  private:
   // y = x * scale[c] + shift[c], for eval mode with the running statistics folded in.
@@ -47,6 +51,8 @@ class BatchNorm : public Module {
   Tensor normalized_;           // x_hat
   std::vector<float> inv_std_;  // 1 / sqrt(batch var + eps), per channel
   bool has_state_ = false;
+  bool cumulative_ = false;
+  int batches_seen_ = 0;
 };
 
 }  // namespace bitnas

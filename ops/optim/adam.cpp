@@ -23,8 +23,13 @@ void Adam::update(const ParamGroup& group, Parameter& p, Slots& slots) {
   Tensor& v = slots.try_emplace("exp_avg_sq", p.value.shape()).first->second;
   if (options_.decoupled_weight_decay && wd != 0.0f) p.value.scale_(1.0f - lr * wd);
   const bool l2 = !options_.decoupled_weight_decay && wd != 0.0f;
+  // Per-parameter step count, as PyTorch keeps state['step']: in a weight-sharing supernet a
+  // parameter is updated only when its path is sampled, and its bias correction follows its
+  // own updates. (Exact in float up to 2^24 updates.)
+  Tensor& count = slots.try_emplace("step", Shape{1}).first->second;
+  count[0] += 1.0f;
   // Scalars in double, as PyTorch computes them in Python floats.
-  const double t = static_cast<double>(step_count());
+  const double t = static_cast<double>(count[0]);
   const float step_size = static_cast<float>(lr / (1.0 - std::pow(static_cast<double>(b1), t)));
   const float correction2_sqrt =
       static_cast<float>(std::sqrt(1.0 - std::pow(static_cast<double>(b2), t)));

@@ -24,7 +24,10 @@ class Adam : public Optimizer {
   const AdamOptions& options() const { return options_; }
 
  protected:
-  std::vector<std::string> slot_names() const override { return {"exp_avg", "exp_avg_sq"}; }
+  std::vector<std::string> slot_names() const override {
+    return {"exp_avg", "exp_avg_sq", "step"};
+  }
+  std::vector<std::string> scalar_slot_names() const override { return {"step"}; }
   void update(const ParamGroup& group, Parameter& p, Slots& slots) override;
 
  private:

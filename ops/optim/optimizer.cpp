@@ -1,5 +1,8 @@
 #include "ops/optim/optimizer.hpp"
 
+#include <functional>
+#include <unordered_set>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -67,11 +70,19 @@ Optimizer::Optimizer(std::vector<ParamGroup> groups) : groups_(std::move(groups)
   }
 }
 
-void Optimizer::step() {
+void Optimizer::step() { update_where([](const Parameter*) { return true; }); }
+
+void Optimizer::step(const std::vector<Parameter*>& only) {
+  const std::unordered_set<const Parameter*> selected(only.begin(), only.end());
+  update_where([&](const Parameter* p) { return selected.count(p) > 0; });
+}
+
+void Optimizer::update_where(const std::function<bool(const Parameter*)>& selected) {
   ++steps_;
   for (std::size_t g = 0; g < groups_.size(); ++g)
     for (std::size_t i = 0; i < groups_[g].params.size(); ++i) {
       Parameter& p = *groups_[g].params[i];
+      if (!selected(&p)) continue;
       require_same_shape(p.grad, p.value, "optimizer step (grad vs value)");
       update(groups_[g], p, slots_[g][i]);
       if (p.clamp) {
@@ -140,7 +151,11 @@ void Optimizer::load_state(const std::map<std::string, Tensor>& state) {
       fail(key, "no such parameter (" + std::to_string(groups_.size()) + " groups)");
     if (std::find(known.begin(), known.end(), slot) == known.end())
       fail(key, "unknown slot '" + slot + "' for " + type_name());
-    if (!tensor.same_shape(groups_[g].params[i]->value))
+    const auto scalars = scalar_slot_names();
+    const bool scalar = std::find(scalars.begin(), scalars.end(), slot) != scalars.end();
+    if (scalar && tensor.shape() != Shape{1})
+      fail(key, "a per-parameter counter must have shape [1], got " + tensor.shape_string());
+    if (!scalar && !tensor.same_shape(groups_[g].params[i]->value))
       fail(key, "shape " + tensor.shape_string() + " does not match the parameter's " +
                     groups_[g].params[i]->value.shape_string());
     slots[g][i][slot] = tensor;

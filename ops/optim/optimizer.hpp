@@ -4,6 +4,7 @@
 // per-parameter state (momentum buffers, Adam moments) as named tensors for checkpoints.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -40,6 +41,9 @@ class Optimizer {
   // Updates every parameter from its grad, then clamps it to [-clamp, clamp] if
   // Parameter::clamp is set and bumps Parameter::version (packed binary weights go stale).
   void step();
+  // step() for `only` (a subset of this optimizer's parameters): the others, and their
+  // optimizer state, stay exactly as they are (a supernet trains one sampled path per step).
+  void step(const std::vector<Parameter*>& only);
   void zero_grad();
 
   const std::vector<ParamGroup>& param_groups() const { return groups_; }
@@ -64,10 +68,13 @@ class Optimizer {
   explicit Optimizer(std::vector<ParamGroup> groups);
   // The slots update() may create; load_state accepts no others.
   virtual std::vector<std::string> slot_names() const = 0;
+  // Those of slot_names() that hold one number (shape [1]) instead of a parameter-shaped tensor.
+  virtual std::vector<std::string> scalar_slot_names() const { return {}; }
   // Updates p.value in place from p.grad. `slots` starts empty at the first step.
   virtual void update(const ParamGroup& group, Parameter& p, Slots& slots) = 0;
 
  private:
+  void update_where(const std::function<bool(const Parameter*)>& selected);
   std::vector<ParamGroup> groups_;
   std::vector<std::vector<Slots>> slots_;  // [group][param]
   std::int64_t steps_ = 0;

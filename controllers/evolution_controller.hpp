@@ -1,0 +1,51 @@
+#pragma once
+// Regularized (aging) evolution, Real et al. 2019: a population of the P most recently
+// evaluated genotypes; each child is a one-step mutation (GenotypeSpace::mutate) of the best
+// of S members drawn at random (with replacement, as in the paper); the oldest member dies
+// when a child arrives, whatever its reward. Until the population holds P genotypes, samples
+// are uniformly random.
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "controllers/controller.hpp"
+#include "controllers/evaluation_history.hpp"
+
+namespace bitnas {
+
+struct EvolutionSettings {
+  int population_size = 100;
+  int tournament_size = 25;
+};
+
+class EvolutionController : public Controller {
+ public:
+  // Throws std::invalid_argument unless 1 <= tournament_size <= population_size.
+  EvolutionController(const SearchSpaceConfig& space, const EvolutionSettings& settings,
+                      std::uint64_t seed);
+
+  std::string type_name() const override { return "evolution"; }
+  std::vector<Genotype> sample(int n) override;
+  // Appends the evaluated genotypes to the population (oldest out beyond P) and the history.
+  void step(const std::vector<Genotype>& genotypes, const std::vector<double>& rewards) override;
+  // From every evaluation so far, not only the living population.
+  std::vector<Genotype> best(int n) override { return history_.best(n); }
+
+  ControllerState save() const override;
+  void load(const ControllerState& state) override;
+
+  // Oldest first.
+  const std::deque<ScoredGenotype>& population() const { return population_; }
+
+ private:
+  const ScoredGenotype& tournament_winner();
+
+  GenotypeSpace space_;
+  EvolutionSettings settings_;
+  Rng rng_;
+  std::deque<ScoredGenotype> population_;
+  EvaluationHistory history_;
+};
+
+}  // namespace bitnas

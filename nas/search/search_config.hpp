@@ -1,0 +1,55 @@
+#pragma once
+// A search YAML, parsed once: the aw_nas-style sections `search_space`, `controller`,
+// `evaluator`, `objective`, `weights_manager` (the supernet's optimizer), `data`, and
+// `search` (the schedule). A search YAML may also hold `trainer` (and no `genotype`): the
+// retraining settings `bitnas train CONFIG --genotype-file` uses for the derived genotypes.
+#include <cstdint>
+#include <string>
+
+#include "controllers/controller_config.hpp"
+#include "evaluators/reward_config.hpp"
+#include "evaluators/train_config.hpp"
+#include "search_spaces/search_space_config.hpp"
+
+namespace bitnas {
+
+struct SearchSchedule {
+  int epochs = 10;
+  int supernet_steps_per_epoch = 0;    // 0: one pass over the supernet portion
+  int controller_steps_per_epoch = 10;  // spread evenly among the supernet steps
+  int samples_per_step = 4;             // genotypes evaluated per controller step
+  int batch_size = 64;                  // supernet training batch
+  bool uniform_sampling = false;        // SPOS: supernet paths uniform, not from the controller
+  double time_budget_s = 0.0;           // > 0: stop after the epoch that crosses it
+  double controller_fraction = 0.1;     // of the training set: reward batches
+  double derive_fraction = 0.1;         // of the training set: derive-time evaluation
+  std::uint64_t seed = 1;
+  int threads = 0;
+};
+
+struct WeightsManagerConfig {
+  OptimizerConfig optimizer;
+  LrScheduleConfig schedule;
+  double grad_clip = 5.0;  // DARTS clips supernet gradients at 5
+};
+
+struct SearchConfig {
+  std::string source;
+  std::string text;  // the YAML as given
+  SearchSpaceConfig space;
+  DataConfig data;
+  SearchSchedule schedule;
+  ControllerConfig controller;
+  EvaluatorConfig evaluator;
+  ObjectiveConfig objective;
+  WeightsManagerConfig weights_manager;
+};
+
+// Errors name the file, line and key.
+SearchConfig parse_search_config(const std::string& yaml_text, const std::string& source);
+SearchConfig load_search_config(const std::string& path);
+
+// Identifies everything that changes a search's numbers (a resumed search must match).
+std::string search_config_hash(const SearchConfig& config);
+
+}  // namespace bitnas

@@ -1,0 +1,36 @@
+#pragma once
+// How the cells of a network are chained (SPEC §4 macro skeleton): each cell reads the outputs
+// of the previous num_init_nodes cells, oldest first, the stem output standing in for them at
+// the start. One rule for building (state shapes) and running (tensors), for Network and
+// Supernet alike.
+#include <cstddef>
+#include <functional>
+#include <vector>
+
+#include "ops/core/tensor.hpp"
+
+namespace bitnas {
+
+// Calls step(c, inputs) for cells c = 0..num_cells-1, where inputs are the num_init_nodes
+// latest states and step returns cell c's output. Returns every state: num_init_nodes copies
+// of `stem` followed by the cells' outputs.
+template <typename State, typename Step>
+std::vector<State> chain_cells(const State& stem, int num_init_nodes, std::size_t num_cells,
+                               Step&& step) {
+  std::vector<State> states(static_cast<std::size_t>(num_init_nodes), stem);
+  for (std::size_t c = 0; c < num_cells; ++c) {
+    const std::vector<State> inputs(states.end() - num_init_nodes, states.end());
+    states.push_back(step(c, inputs));
+  }
+  return states;
+}
+
+// Backward of chain_cells on tensors: given the gradient of the last cell's output,
+// step_backward(c, grad of cell c's output) returns the gradients of cell c's inputs (empty:
+// input unused). Cells whose output no later cell used are not called. Returns the gradient of
+// the stem output; throws std::logic_error if nothing used it.
+Tensor chain_cells_backward(
+    const Tensor& last_output_grad, int num_init_nodes, std::size_t num_cells,
+    const std::function<std::vector<Tensor>(std::size_t, const Tensor&)>& step_backward);
+
+}  // namespace bitnas
