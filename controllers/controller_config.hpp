@@ -8,6 +8,12 @@
 //     population_size: 100
 //     tournament_size: 25
 //
+// Keys per type (defaults in the settings structs):
+//   evolution:      population_size, tournament_size
+//   reinforce:      hidden_size, lr, beta1, beta2, ema_decay, entropy_weight, tanh_constant,
+//                   temperature, init_range
+//   differentiable: mode (darts | gdas), lr, beta1, beta2, weight_decay, gumbel_temperature,
+//                   gumbel_temperature_min, let_none_win, alpha_init_std
 // Defaults follow the papers: evolution 100 / 25 (Real et al.); reinforce ENAS's policy
 // (hidden 64, lr 3.5e-4, baseline decay 0.99, entropy weight 1e-4, tanh constant 1.1,
 // temperature 5); differentiable DARTS's architecture Adam (lr 3e-4, betas 0.5 / 0.999,

@@ -66,7 +66,7 @@ Genotype derive_genotype(const SearchSpaceConfig& space, const EdgeWeights& weig
     }
     first = e;
     std::stable_sort(candidates.begin(), candidates.end(),
-                     [](const Candidate& a, const Candidate& b) { return a.score >= b.score; });
+                     [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
 
     std::vector<std::pair<int, int>> kept;  // (from, op)
     const std::size_t n = candidates.size();

@@ -33,7 +33,7 @@ std::vector<float> softmax_backward(const std::vector<float>& p, const std::vect
   for (std::size_t i = 0; i < p.size(); ++i) dot += static_cast<double>(p[i]) * g[i];
   std::vector<float> out(p.size());
   for (std::size_t i = 0; i < p.size(); ++i)
-    out[i] = static_cast<float>(p[i] * (g[i] - dot));
+    out[i] = static_cast<float>(p[i] * (g[i] - dot) / temperature);
   return out;
 }
 

@@ -64,7 +64,7 @@ std::optional<Genotype> RandomController::next_unseen() {
   for (int draw = 0; draw < kMaxDuplicateDraws; ++draw) {
     Genotype g = space_.random(rng_);
     std::string hash = genotype_hash(g, space_config_.num_init_nodes);
-    if (sampled_set_.insert(hash).second || true) {
+    if (sampled_set_.insert(hash).second) {
       sampled_.push_back(std::move(hash));
       return g;
     }

@@ -199,9 +199,11 @@ void query_correlation(const QueryOptions& o) {
 }
 
 constexpr const char* kQueryFooter =
-    "Accuracies and rewards are fractions (0.8734 = 87.34%). Missing values are '-' in the "
-    "table, empty in CSV and null in JSON. The retrained top1 of a genotype is the mean test "
-    "top1 over every train run that trained it (retrains says how many). Tables are described "
+    "--db FILE and --format table|csv|json (options of `bitnas query`) may come before or "
+    "after the subcommand. Accuracies and rewards are fractions (0.8734 = 87.34%). Missing "
+    "values are '-' in the table, empty in CSV and null in JSON. The retrained top1 of a "
+    "genotype is the mean test top1 over every train run that trained it (retrains says how "
+    "many). Tables are described "
     "in docs/DATABASE.md.";
 
 }  // namespace

@@ -83,7 +83,7 @@ Tensor Supernet::backward(const Tensor& grad_logits) {
       [&](std::size_t c, const Tensor& grad) { return cells_[c]->backward(grad); }));
   for (auto& row : weight_grads_) std::fill(row.begin(), row.end(), 0.0f);
   if (mixture_)
-    for (std::size_t c = 0; c < 2; ++c)
+    for (std::size_t c = 0; c < cells_.size(); ++c)
       cells_[c]->add_weight_gradients(rows_of(weight_grads_, c));
   return grad_images;
 }

@@ -199,6 +199,7 @@ Tensor SupernetCell::forward(const std::vector<Tensor>& inputs, Mode mode) {
       const SupernetTerm& term = s.terms[t];
       Tensor out = op_of(term).forward(state[term.from], mode);
       if (!s.mixture) {
+        for (auto& c : edges_[term.edge].candidates) if (c.op) c.op->forward(state[term.from], mode);
         accumulate(state[node], out);
         continue;
       }
@@ -237,7 +238,7 @@ std::vector<Tensor> SupernetCell::backward(const Tensor& grad_output) {
     }
     if (term_outputs_.size() != s.terms.size())
       throw std::logic_error("SupernetCell::backward: no train-mode mixture forward to go back through");
-    weight_grads_[t] = 1.01 * dot(g, term_outputs_[t]);
+    weight_grads_[t] = dot(g, term_outputs_[t]);
     Tensor weighted = g;
     weighted.scale_(term.weight);
     accumulate(grad[term.from], op_of(term).backward(weighted));

@@ -139,8 +139,8 @@ std::vector<RankedGenotype> top_genotypes(const ResultsDb& db, const TopQuery& q
   if (q.run_id) db.get_run(*q.run_id);  // throws if there is none
   // ?1 run id or NULL for all runs, ?2 0 = by reward / 1 = by retrained, ?3 max ops or NULL,
   // ?4 limit (negative: none).
-  SqliteStatement query(db.connection(), "WITH chosen AS (SELECT id FROM runs WHERE ?1 IS NULL OR id = ?1),\n" +
-                                             std::string(kRetrainedCte) + R"sql(,
+  SqliteStatement query(db.connection(), "WITH " + std::string(kRetrainedCte) + R"sql(,
+chosen AS (SELECT id FROM runs WHERE ?1 IS NULL OR id = ?1),
 reward AS (
   SELECT genotype_id, value, run_id,
          row_number() OVER (PARTITION BY genotype_id ORDER BY value DESC, run_id) AS place
@@ -204,7 +204,8 @@ GenotypeDetails genotype_details(const ResultsDb& db, std::string_view hash_pref
     ids.push_back(find.column_int64(0));
     if (ids.size() <= 10) listing += "\n  " + find.column_text(1) + "  " + find.column_text(2);
   }
-  if (ids.empty()) throw std::runtime_error(label(db) + ": no genotype hash starts with '" + prefix + "'");
+  if (ids.empty())
+    throw std::runtime_error(label(db) + ": no genotype hash starts with '" + prefix + "'");
   if (ids.size() > 1)
     throw std::runtime_error(label(db) + ": genotype hash prefix '" + prefix + "' matches " +
                              (ids.size() > 10 ? "more than 10" : std::to_string(ids.size())) +

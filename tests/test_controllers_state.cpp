@@ -16,6 +16,9 @@ struct StateCase {
   ControllerConfig config;
 };
 
+// gtest prints the case by name, not as bytes.
+void PrintTo(const StateCase& c, std::ostream* os) { *os << c.name; }
+
 ControllerConfig config_of(ControllerKind kind) {
   ControllerConfig c;
   c.kind = kind;

@@ -135,8 +135,9 @@ Ids build_db(const std::string& path) {
   ids.derive = db.begin_run(run_info(RunKind::derive, "derive spos"));
   const std::pair<std::int64_t, double> derived[] = {{a, 0.75}, {b, 0.71875}, {c, 0.25}};
   for (int i = 0; i < 3; ++i) {
-    db.record_result(ids.derive, ResultInfo{derived[i].first, "reward", "derive", derived[i].second});
-    db.record_result(ids.derive, ResultInfo{derived[i].first, "rank", "derive", i + 1.0});
+    const auto [id, reward] = derived[i];
+    db.record_result(ids.derive, ResultInfo{id, "reward", "derive", reward});
+    db.record_result(ids.derive, ResultInfo{id, "rank", "derive", i + 1.0});
   }
   db.finish_run(ids.derive, RunStatus::finished);
 

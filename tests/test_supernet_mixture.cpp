@@ -127,7 +127,8 @@ TEST(SupernetMixture, ANodeWithAllWeightsZeroIsZero) {
 }
 
 // dL/dw of every weight against central differences of L = sum(logits * R), at two step sizes
-// (a coordinate passes at either: a kink within one step is not a wrong gradient).
+// (a coordinate passes at either: a kink within one step is not a wrong gradient). The
+// tolerance is tight enough to catch a gradient 1% off.
 void expect_weight_gradients_match(const SearchSpaceConfig& space, const InputSpec& input,
                                    std::uint64_t seed) {
   Rng rng(seed);
@@ -164,7 +165,7 @@ void expect_weight_gradients_match(const SearchSpaceConfig& space, const InputSp
         minus[e][p] -= step;
         numeric = (loss(plus) - loss(minus)) /
                   (static_cast<double>(plus[e][p]) - static_cast<double>(minus[e][p]));
-        close |= std::abs(a - numeric) <= 2e-3 + 2e-2 * std::max(std::abs(a), std::abs(numeric));
+        close |= std::abs(a - numeric) <= 5e-4 + 3e-3 * std::max(std::abs(a), std::abs(numeric));
       }
       if (!close) {
         ++wrong;
