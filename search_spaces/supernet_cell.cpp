@@ -199,7 +199,6 @@ Tensor SupernetCell::forward(const std::vector<Tensor>& inputs, Mode mode) {
       const SupernetTerm& term = s.terms[t];
       Tensor out = op_of(term).forward(state[term.from], mode);
       if (!s.mixture) {
-        for (auto& c : edges_[term.edge].candidates) if (c.op) c.op->forward(state[term.from], mode);
         accumulate(state[node], out);
         continue;
       }

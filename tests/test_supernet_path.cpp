@@ -84,10 +84,11 @@ void expect_path_is_network(Supernet& supernet, const Genotype& genotype, std::u
   EXPECT_TRUE(bit_identical(supernet.forward(x, Mode::eval), network.forward(x, Mode::eval)));
 }
 
-class SupernetPath : public ::testing::TestWithParam<const char*> {};
+class SupernetPath : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SupernetPath, ComputesTheNetworkOfTheGenotype) {
-  const SearchSpaceConfig space = testing::space_from_yaml(GetParam());
+  const SearchSpaceConfig space = testing::space_from_yaml(
+      GetParam() == "Concat" ? testing::kConcatSpace : testing::kSumSpace);
   Rng rng(1);
   Supernet supernet(space, kTinyInput, rng);
   std::vector<Genotype> genotypes{parse_genotype(kGenotypeA), parse_genotype(kGenotypeB)};
@@ -103,11 +104,8 @@ TEST_P(SupernetPath, ComputesTheNetworkOfTheGenotype) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Spaces, SupernetPath,
-                         ::testing::Values(testing::kConcatSpace, testing::kSumSpace),
-                         [](const auto& info) {
-                           return std::string(info.index == 0 ? "Concat" : "SumWithShortcut");
-                         });
+INSTANTIATE_TEST_SUITE_P(Spaces, SupernetPath, ::testing::Values("Concat", "SumWithShortcut"),
+                         [](const auto& info) { return info.param; });
 
 TEST(SupernetPath, DeadNodesAndTheirOpsAreSkipped) {
   Rng rng(2);
