@@ -3,7 +3,7 @@
 #include "ops/layers/batch_norm.hpp"
 #include "ops/layers/cross_entropy.hpp"
 #include "search_spaces/architecture_id.hpp"
-#include "search_spaces/cost.hpp"
+#include "evaluators/genotype_record.hpp"
 
 namespace bitnas {
 
@@ -21,15 +21,12 @@ SharedWeightsEvaluator::SharedWeightsEvaluator(Supernet& supernet, const SearchS
     throw std::invalid_argument("BN recalibration needs training batches");
 }
 
-double SharedWeightsEvaluator::ops_of(const Genotype& genotype) {
+const GenotypeRecord& SharedWeightsEvaluator::record_of(const Genotype& genotype) {
   const std::string hash = architecture_id(space_, genotype).hash;
-  if (auto it = ops_.find(hash); it != ops_.end()) return it->second;
-  // Counting builds the genotype's own network once; its weights are irrelevant.
-  Rng rng(0);
-  Network network(space_, genotype, input_, rng);
-  const double ops = measure_costs(network).total.ops();
-  ops_[hash] = ops;
-  return ops;
+  auto it = records_.find(hash);
+  if (it == records_.end())
+    it = records_.emplace(hash, measured_genotype_record(space_, genotype, input_)).first;
+  return it->second;
 }
 
 Reward SharedWeightsEvaluator::score(double accuracy, double loss, double ops) const {

@@ -12,6 +12,7 @@
 #include "evaluators/reward_config.hpp"
 #include "search_spaces/network.hpp"
 #include "search_spaces/supernet.hpp"
+#include "storage/result_records.hpp"
 
 namespace bitnas {
 
@@ -39,7 +40,9 @@ class SharedWeightsEvaluator {
   // only).
   void invalidate() { rewards_.clear(); }
 
-  double ops_of(const Genotype& genotype);
+  double ops_of(const Genotype& genotype) { return *record_of(genotype).ops; }
+  // The genotype's database row with its costs (counted once per architecture).
+  const GenotypeRecord& record_of(const Genotype& genotype);
   std::int64_t evaluations() const { return evaluations_; }
 
  private:
@@ -54,7 +57,7 @@ class SharedWeightsEvaluator {
   BatchLoader* recalibration_;
   int recalibration_epoch_ = 0;
   std::map<std::string, Reward> rewards_;  // by architecture hash
-  std::map<std::string, double> ops_;
+  std::map<std::string, GenotypeRecord> records_;  // by architecture hash
   std::int64_t evaluations_ = 0;
 };
 

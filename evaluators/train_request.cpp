@@ -52,8 +52,11 @@ TrainRequest make_train_request(const std::string& yaml_text, const std::string&
                     "--genotype / --genotype-file / --baseline on the command line");
     r.model = model_spec_from_config(root, source);
   }
-  // A model section an override replaced is still a known key, not a typo.
-  for (const char* key : {"search_space", "genotype", "baseline"}) root.allow(key);
+  // A model section an override replaced is still a known key, not a typo; so are the
+  // sections of a search config, which also carries the retraining settings of its results.
+  for (const char* key : {"search_space", "genotype", "baseline", "search", "controller",
+                          "evaluator", "objective", "weights_manager"})
+    root.allow(key);
   r.data = parse_data_config(root.section_or_empty("data"));
   r.trainer = parse_trainer_config(root.section_or_empty("trainer"));
   if (overrides.epochs) r.trainer.epochs = *overrides.epochs;

@@ -10,6 +10,7 @@
 
 #include "evaluators/epoch_history.hpp"
 #include "evaluators/evaluate.hpp"
+#include "evaluators/genotype_record.hpp"
 #include "evaluators/interrupt.hpp"
 #include "evaluators/lr_schedule.hpp"
 #include "evaluators/optimizer_factory.hpp"
@@ -107,21 +108,6 @@ RunState restore_checkpoint(const std::filesystem::path& path, const std::string
   if (auto id = c.strings.find("run_id"); id != c.strings.end())
     state.run_id = std::stoll(id->second);
   return state;
-}
-
-GenotypeRecord genotype_record(const ArchitectureId& arch, int num_init_nodes,
-                               const CostTotals& cost) {
-  GenotypeRecord g;
-  g.hash = arch.hash;
-  g.canonical = arch.canonical_genotype;
-  g.num_init_nodes = num_init_nodes;
-  g.fp_params = cost.fp_params;
-  g.binary_params = cost.binary_params;
-  g.flops = cost.flops;
-  g.bops = cost.bops;
-  g.ops = cost.ops();
-  g.bytes = cost.bytes();
-  return g;
 }
 
 }  // namespace

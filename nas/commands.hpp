@@ -12,6 +12,8 @@ void register_describe_command(CLI::App& app);
 void register_plot_command(CLI::App& app);
 void register_train_command(CLI::App& app);
 void register_eval_command(CLI::App& app);
+void register_search_command(CLI::App& app);
+void register_derive_command(CLI::App& app);
 void register_query_command(CLI::App& app);
 
 }  // namespace bitnas::cli

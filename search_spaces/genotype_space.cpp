@@ -8,6 +8,21 @@
 
 namespace bitnas {
 
+namespace {
+
+// True when two input slots of one node hold the same (input, op): the same edge twice, which
+// a supernet (one op per edge and primitive) cannot run.
+bool repeats_an_edge(const std::vector<int>& decisions, std::size_t first_slot, int inputs) {
+  for (int a = 0; a < inputs; ++a)
+    for (int b = a + 1; b < inputs; ++b)
+      if (decisions[2 * (first_slot + a)] == decisions[2 * (first_slot + b)] &&
+          decisions[2 * (first_slot + a) + 1] == decisions[2 * (first_slot + b) + 1])
+        return true;
+  return false;
+}
+
+}  // namespace
+
 GenotypeSpace::GenotypeSpace(const SearchSpaceConfig& space)
     : num_init_nodes_(space.num_init_nodes),
       num_node_inputs_(space.num_node_inputs),
@@ -94,38 +109,43 @@ Genotype GenotypeSpace::random(Rng& rng) const {
       decisions[2 * (i + k)] = from;
       decisions[2 * (i + k) + 1] = static_cast<int>(rng.below(primitives_.size()));
     }
+    // Too few predecessors for distinct inputs: redraw ops until no edge repeats (bounded;
+    // a space with fewer primitives than repeats keeps the repeat and the supernet says so).
+    for (int attempt = 0; attempt < 64 && repeats_an_edge(decisions, i, num_node_inputs_); ++attempt)
+      for (int k = 1; k < num_node_inputs_; ++k)
+        decisions[2 * (i + k) + 1] = static_cast<int>(rng.below(primitives_.size()));
   }
   return decode(decisions);
 }
 
 Genotype GenotypeSpace::mutate(const Genotype& genotype, Rng& rng) const {
-  std::vector<int> decisions = encode(genotype);
+  const std::vector<int> original = encode(genotype);
   // Decisions that have an alternative.
   std::vector<std::size_t> mutable_decisions;
   for (std::size_t d = 0; d < sizes_.size(); ++d)
     if (sizes_[d] > 1) mutable_decisions.push_back(d);
   if (mutable_decisions.empty()) return genotype;
-  const std::size_t d = mutable_decisions[rng.below(mutable_decisions.size())];
-  if (is_op_decision(d)) {
+  // A mutation that would repeat an edge within a node (or, for an input, leave a node with
+  // two equal inputs when it had distinct ones) is redrawn.
+  for (int attempt = 0; attempt < 256; ++attempt) {
+    std::vector<int> decisions = original;
+    const std::size_t d = mutable_decisions[rng.below(mutable_decisions.size())];
+    const std::size_t slot = d / 2, first = slot - slot % num_node_inputs_;
     const int shift = 1 + static_cast<int>(rng.below(static_cast<std::uint64_t>(sizes_[d] - 1)));
     decisions[d] = (decisions[d] + shift) % sizes_[d];
+    if (!is_op_decision(d)) {
+      bool distinct_before = true, distinct_after = true;
+      for (int a = 0; a < num_node_inputs_; ++a)
+        for (int b = a + 1; b < num_node_inputs_; ++b) {
+          distinct_before &= original[2 * (first + a)] != original[2 * (first + b)];
+          distinct_after &= decisions[2 * (first + a)] != decisions[2 * (first + b)];
+        }
+      if (distinct_before && !distinct_after) continue;
+    }
+    if (repeats_an_edge(decisions, first, num_node_inputs_)) continue;
     return decode(decisions);
   }
-  // An input: move it to a node the other slots of the same node do not use, if any.
-  const std::size_t slot = d / 2, first = slot - slot % num_node_inputs_;
-  std::vector<int> free_nodes;
-  for (int n = 0; n < sizes_[d]; ++n) {
-    bool used = false;
-    for (int k = 0; k < num_node_inputs_; ++k) used |= decisions[2 * (first + k)] == n;
-    if (!used) free_nodes.push_back(n);
-  }
-  if (free_nodes.empty()) {  // every earlier node is used: any other one will do
-    const int shift = 1 + static_cast<int>(rng.below(static_cast<std::uint64_t>(sizes_[d] - 1)));
-    decisions[d] = (decisions[d] + shift) % sizes_[d];
-  } else {
-    decisions[d] = free_nodes[rng.below(free_nodes.size())];
-  }
-  return decode(decisions);
+  return genotype;
 }
 
 double GenotypeSpace::log10_size() const {

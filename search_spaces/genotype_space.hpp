@@ -30,11 +30,11 @@ class GenotypeSpace {
   std::vector<int> encode(const Genotype& genotype) const;
 
   // Uniformly random ops; a node's inputs are distinct when it has enough predecessors
-  // (as DARTS cells are), else drawn with repetition.
+  // (as DARTS cells are), else drawn with repetition but never the same (input, op) twice.
   Genotype random(Rng& rng) const;
   // Changes exactly one decision: one edge's input (to another earlier node, keeping a node's
-  // inputs distinct when they were) or one edge's op (to another primitive). Returns the
-  // genotype unchanged only if the space has no alternative at all.
+  // inputs distinct when they were) or one edge's op (to another primitive), never repeating
+  // an (input, op) within a node. Returns the genotype unchanged only if no such change exists.
   Genotype mutate(const Genotype& genotype, Rng& rng) const;
 
   // log10 of the number of decision vectors, for messages ("10^14.3 genotypes").

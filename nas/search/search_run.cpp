@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <set>
 #include <sstream>
 
 #include "controllers/differentiable_controller.hpp"
@@ -18,6 +19,7 @@
 #include "search_spaces/genotype_printer.hpp"
 #include "search_spaces/genotype_space.hpp"
 #include "search_spaces/supernet.hpp"
+#include "storage/atomic_file.hpp"
 #include "storage/checkpoint.hpp"
 #include "storage/module_state.hpp"
 #include "storage/results_db.hpp"
@@ -198,6 +200,9 @@ class SearchLoop {
   }
 
   SearchState& state() { return state_; }
+  Controller& controller() { return *controller_; }
+  SharedWeightsEvaluator& evaluator() { return evaluator_; }
+  const SearchData& data() const { return data_; }
 
   // One epoch of supernet steps with controller steps spread among them.
   SearchEpochMetrics run_epoch(int epoch, ResultsDb* db) {
@@ -345,17 +350,11 @@ class SearchLoop {
         state_.best_genotype = to_string(genotypes[i]);
       }
       if (db) {
-        const ArchitectureId id = architecture_id(config_.space, genotypes[i]);
-        GenotypeRecord record;
-        record.hash = id.hash;
-        record.canonical = id.canonical_genotype;
-        record.num_init_nodes = config_.space.num_init_nodes;
-        record.ops = r.ops;
         SampleInfo sample;
         sample.step = state_.controller_steps;
         sample.index = static_cast<std::int64_t>(i);
         sample.epoch = epoch;
-        sample.genotype_id = db->upsert_genotype(record);
+        sample.genotype_id = db->upsert_genotype(evaluator_.record_of(genotypes[i]));
         sample.reward = r.reward;
         if (!r.rejected) {
           sample.loss = r.loss;
@@ -477,6 +476,132 @@ SearchOutcome run_search(const SearchRequest& request, SearchProgress& progress)
   outcome.best_reward = state.best_reward;
   outcome.best_genotype = state.best_genotype;
   outcome.seconds = state.seconds;
+  return outcome;
+}
+
+namespace {
+
+std::string yaml_quoted(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) out += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+  return out + "\"";
+}
+
+void write_derived_yaml(const std::filesystem::path& path, const DeriveRequest& request,
+                        const DeriveOutcome& outcome, const SearchConfig& config) {
+  std::ostringstream out;
+  out.precision(6);
+  out << "# Derived by `bitnas derive` from search run " << request.search_run << " ("
+      << config.source << "), ranked by shared-weights top-1 on the derive split.\n"
+      << "# Retrain one from scratch (rank 1 unless --rank says otherwise):\n"
+      << "#   bitnas train " << config.source << " --genotype-file " << path.string() << "\n"
+      << "search_run: " << request.search_run << "\n"
+      << "derive_run: " << outcome.derive_run << "\n"
+      << "genotypes:\n";
+  for (const auto& d : outcome.ranked)
+    out << "  - rank: " << d.rank << "\n"
+        << "    genotype: " << yaml_quoted(d.genotype) << "\n"
+        << "    hash: " << d.hash << "\n"
+        << "    derive_reward: " << d.reward << "\n"
+        << "    derive_top1: " << d.accuracy << "\n"
+        << "    ops: " << d.ops << "\n"
+        << "    params: " << d.params << "\n";
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
+  AtomicFileWriter file(path);
+  const std::string text = out.str();
+  file.write(text.data(), text.size());
+  file.commit();
+}
+
+}  // namespace
+
+DeriveOutcome run_derive(const DeriveRequest& request, SearchProgress& progress) {
+  ResultsDb db = ResultsDb::open(request.db_path, Access::read_write);
+  const RunRecord search = db.get_run(request.search_run);
+  if (search.info.kind != RunKind::search)
+    throw std::invalid_argument("run " + std::to_string(request.search_run) + " is a " +
+                                to_string(search.info.kind) + " run, not a search");
+  const auto checkpoints = db.checkpoints(request.search_run);
+  if (checkpoints.empty())
+    throw std::runtime_error("search run " + std::to_string(request.search_run) +
+                             " has no checkpoint yet (it has not finished an epoch)");
+  const std::string path = checkpoints.back().info.path;
+  const Checkpoint checkpoint = load_checkpoint(path);
+
+  // The search as it was configured and checkpointed.
+  SearchRequest search_request;
+  search_request.config = parse_search_config(checkpoint.strings.at("config_text"),
+                                              checkpoint.strings.at("config_source"));
+  search_request.config.schedule.seed = std::stoull(checkpoint.strings.at("seed"));
+  search_request.config.schedule.epochs = std::stoi(checkpoint.strings.at("epochs"));
+  search_request.name = search.info.name;
+  SearchLoop loop(search_request, progress);
+  loop.restore(checkpoint, search_config_hash(search_request.config), path);
+
+  // Candidates: the controller's best, then fresh samples, distinct by architecture.
+  std::vector<Genotype> candidates;
+  std::set<std::string> seen;
+  auto add = [&](const std::vector<Genotype>& genotypes) {
+    for (const Genotype& g : genotypes)
+      if (seen.insert(architecture_id(search_request.config.space, g).hash).second)
+        candidates.push_back(g);
+  };
+  add(loop.controller().best(request.from_best));
+  add(loop.controller().sample(request.samples));
+  progress.message("scoring " + std::to_string(candidates.size()) +
+                   " candidate genotypes on the derive split");
+
+  BatchLoader derive_batches = derive_loader(loop.data(), search_request.config);
+  struct Scored {
+    Genotype genotype;
+    Reward reward;
+  };
+  std::vector<Scored> scored;
+  for (const Genotype& g : candidates) {
+    if (stop_requested()) throw Interrupted();
+    scored.push_back({g, loop.evaluator().evaluate_all(g, derive_batches)});
+  }
+  std::stable_sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) {
+    return a.reward.reward > b.reward.reward;
+  });
+  if (static_cast<int>(scored.size()) > request.top) scored.resize(static_cast<std::size_t>(request.top));
+
+  RunInfo info;
+  info.kind = RunKind::derive;
+  info.name = "derive:" + search.info.name;
+  info.config_text = search.info.config_text;
+  info.config_hash = search.info.config_hash;
+  info.seed = search.info.seed;
+  info.host = host_name();
+  info.bitnas_version = BITNAS_VERSION;
+  info.threads = static_cast<int>(
+      tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
+  DeriveOutcome outcome;
+  outcome.derive_run = db.begin_run(info);
+  outcome.search_config_source = search_request.config.source;
+  {
+    Transaction t(db.connection());
+    for (std::size_t i = 0; i < scored.size(); ++i) {
+      const GenotypeRecord& record = loop.evaluator().record_of(scored[i].genotype);
+      const std::int64_t gid = db.upsert_genotype(record);
+      db.record_result(outcome.derive_run,
+                       ResultInfo{gid, "reward", "derive", scored[i].reward.reward});
+      db.record_result(outcome.derive_run,
+                       ResultInfo{gid, "rank", "derive", static_cast<double>(i + 1)});
+      DerivedGenotype d;
+      d.rank = static_cast<int>(i + 1);
+      d.genotype = record.canonical;
+      d.hash = record.hash;
+      d.reward = scored[i].reward.reward;
+      d.accuracy = scored[i].reward.accuracy;
+      d.ops = record.ops.value_or(0.0);
+      d.params = record.fp_params.value_or(0) + record.binary_params.value_or(0);
+      outcome.ranked.push_back(d);
+    }
+    t.commit();
+  }
+  db.finish_run(outcome.derive_run, RunStatus::finished);
+  if (request.output) write_derived_yaml(*request.output, request, outcome, search_request.config);
   return outcome;
 }
 

@@ -55,4 +55,36 @@ struct SearchOutcome {
 
 SearchOutcome run_search(const SearchRequest& request, SearchProgress& progress);
 
+// `bitnas derive`: the final ranking of a finished (or interrupted) search. Candidates are
+// the controller's best evaluated genotypes plus fresh samples from it; each is scored with
+// the supernet's shared weights on the whole derive portion, ranked, recorded as a derive run
+// (results: reward and rank on split "derive"), and the top ones written as YAML that
+// `bitnas train --genotype-file` reads.
+struct DeriveRequest {
+  std::filesystem::path db_path;
+  std::int64_t search_run = 0;
+  int top = 5;         // genotypes kept in the ranking
+  int samples = 10;    // fresh samples drawn from the controller
+  int from_best = 10;  // best genotypes the controller evaluated during the search
+  std::optional<std::filesystem::path> output;
+};
+
+struct DerivedGenotype {
+  int rank = 0;
+  std::string genotype;  // canonical
+  std::string hash;
+  double reward = 0.0;
+  double accuracy = 0.0;
+  double ops = 0.0;
+  std::int64_t params = 0;
+};
+
+struct DeriveOutcome {
+  std::int64_t derive_run = 0;
+  std::string search_config_source;
+  std::vector<DerivedGenotype> ranked;
+};
+
+DeriveOutcome run_derive(const DeriveRequest& request, SearchProgress& progress);
+
 }  // namespace bitnas

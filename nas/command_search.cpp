@@ -1,0 +1,103 @@
+// `bitnas search`: a weight-sharing architecture search from a YAML file.
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+#include "evaluators/interrupt.hpp"
+#include "nas/commands.hpp"
+#include "nas/search/search_run.hpp"
+#include "nas/search_terminal_progress.hpp"
+#include "nas/terminal_progress.hpp"
+
+namespace bitnas::cli {
+
+namespace {
+
+struct SearchArgs {
+  std::string config;
+  std::string db = "runs/results.db";
+  std::string run_dir;
+  int seed = -1, threads = -1, epochs = 0;
+  bool no_db = false, resume = false, quiet = false, json = false;
+};
+
+void run(const SearchArgs& a) {
+  SearchRequest request;
+  request.config = load_search_config(a.config);
+  if (a.seed >= 0) request.config.schedule.seed = static_cast<std::uint64_t>(a.seed);
+  if (a.threads >= 0) request.config.schedule.threads = a.threads;
+  if (a.epochs > 0) request.config.schedule.epochs = a.epochs;
+  request.name = std::filesystem::path(a.config).stem().string();
+  request.run_dir = a.run_dir.empty() ? std::filesystem::path("runs") /
+                                            ("search-" + search_config_hash(request.config))
+                                      : std::filesystem::path(a.run_dir);
+  if (!a.no_db) request.db_path = a.db;
+  request.resume = a.resume;
+
+  SearchTerminalProgress progress(a.quiet);
+  progress.message("searching " + request.name + " for " +
+                   std::to_string(request.config.schedule.epochs) + " epochs; checkpoints in " +
+                   request.run_dir.string() +
+                   (request.db_path ? "; results in " + request.db_path->string() : ""));
+  SearchOutcome out;
+  try {
+    out = run_search(request, progress);
+  } catch (const Interrupted&) {
+    std::cerr << "bitnas: interrupted; the last finished epoch is checkpointed in "
+              << request.run_dir.string()
+              << "; rerun the same command with --resume to continue\n";
+    throw;
+  }
+  if (out.was_finished) progress.message("this search had already finished; nothing to do");
+  if (a.json) {
+    nlohmann::json j{{"name", request.name},
+                     {"checkpoint", out.checkpoint.string()},
+                     {"samples", out.samples},
+                     {"best_reward", out.best_reward},
+                     {"best_genotype", out.best_genotype},
+                     {"seconds", out.seconds},
+                     {"stopped_by_time_budget", out.stopped_by_time_budget}};
+    if (out.run_id) j["run_id"] = *out.run_id;
+    std::cout << j.dump() << "\n";
+    return;
+  }
+  std::cout << out.samples << " genotypes evaluated in " << format_duration(out.seconds)
+            << "; best shared-weights reward " << out.best_reward << "\n"
+            << "best sampled genotype: " << out.best_genotype << "\n";
+  if (out.run_id) {
+    std::cout << "search run " << *out.run_id << " in " << a.db << ". Next:\n"
+              << "  bitnas derive --db " << a.db << " --run " << *out.run_id
+              << " -o genotypes.yaml\n"
+              << "  bitnas query --db " << a.db << " history " << *out.run_id << "\n";
+  }
+}
+
+}  // namespace
+
+void register_search_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand(
+      "search",
+      "Search binary architectures with a weight-sharing supernet.\n"
+      "CONFIG.yaml has aw_nas-style sections: search_space, controller (random, evolution,\n"
+      "reinforce, differentiable), evaluator, objective, weights_manager, data, and search\n"
+      "(the schedule). Every sampled genotype and its reward goes into the results database;\n"
+      "every epoch is checkpointed, and --resume continues a killed search bit-identically.");
+  auto a = std::make_shared<SearchArgs>();
+  cmd->add_option("config", a->config, "search YAML file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--db", a->db, "results database (SQLite), created if missing")
+      ->capture_default_str();
+  cmd->add_flag("--no-db", a->no_db, "record nothing in a database");
+  cmd->add_option("--run-dir", a->run_dir,
+                  "checkpoint directory (default runs/search-<config hash>, so the same command "
+                  "with --resume finds it)");
+  cmd->add_flag("--resume", a->resume, "continue the search checkpointed in the run dir");
+  cmd->add_option("--seed", a->seed, "override search.seed")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--epochs", a->epochs, "override search.epochs")->check(CLI::PositiveNumber);
+  cmd->add_option("--threads", a->threads, "override search.threads (0: every core)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--quiet,-q", a->quiet, "no progress output");
+  cmd->add_flag("--json", a->json, "print the outcome as one JSON object");
+  cmd->callback([a] { run(*a); });
+}
+
+}  // namespace bitnas::cli

@@ -1,0 +1,46 @@
+#include "nas/search_terminal_progress.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "nas/terminal_progress.hpp"
+
+namespace bitnas::cli {
+
+SearchTerminalProgress::SearchTerminalProgress(bool quiet) : quiet_(quiet), terminal_(isatty(2) == 1) {}
+
+void SearchTerminalProgress::message(const std::string& text) {
+  if (quiet_) return;
+  if (live_line_) std::fputs("\n", stderr);
+  live_line_ = false;
+  std::fprintf(stderr, "%s\n", text.c_str());
+}
+
+void SearchTerminalProgress::step_done(const SearchProgressInfo& p) {
+  if (quiet_ || !terminal_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (p.step != p.steps && now - last_draw_ < std::chrono::milliseconds(200)) return;
+  last_draw_ = now;
+  std::fprintf(stderr, "\r\033[Kepoch %d/%d  step %d/%d  best reward %.4f  %.1f samples/s  left %s",
+               p.epoch + 1, p.epochs, p.step, p.steps, p.best_reward, p.samples_per_s,
+               format_duration(p.seconds_left).c_str());
+  std::fflush(stderr);
+  live_line_ = true;
+}
+
+void SearchTerminalProgress::epoch_done(const SearchEpochMetrics& m, int epochs) {
+  if (quiet_) return;
+  if (live_line_) std::fputs("\r\033[K", stderr);
+  live_line_ = false;
+  std::fprintf(stderr,
+               "epoch %lld/%d  supernet loss %.4f acc %.2f%%  reward mean %.4f best %.4f  %.1f "
+               "samples/s  %s\n",
+               static_cast<long long>(m.epoch + 1), epochs, m.supernet_loss.value_or(0.0),
+               100.0 * m.supernet_acc.value_or(0.0), m.mean_reward.value_or(0.0),
+               m.best_reward.value_or(0.0), m.samples_per_s.value_or(0.0),
+               format_duration(m.wall_s.value_or(0.0)).c_str());
+  std::fflush(stderr);
+}
+
+}  // namespace bitnas::cli
