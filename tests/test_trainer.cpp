@@ -10,34 +10,13 @@
 #include "storage/checkpoint.hpp"
 #include "storage/results_db.hpp"
 #include "tests/support/data_files.hpp"
+#include "tests/support/quadrant_dataset.hpp"
 
 namespace bitnas {
 namespace {
 
 using testing::Bytes;
 using testing::TempDir;
-
-// Class c (0..3) is a bright 3x3 patch in quadrant c of a noisy 8x8 image: separable, but only
-// by looking at where the patch is.
-void write_quadrant_dataset(const TempDir& dir) {
-  Rng rng(11);
-  auto make = [&](int n, const std::string& prefix) {
-    Bytes pixels, labels;
-    for (int i = 0; i < n; ++i) {
-      const int c = i % 4;
-      for (int y = 0; y < 8; ++y)
-        for (int x = 0; x < 8; ++x) {
-          const bool patch = (y / 4 == c / 2) && (x / 4 == c % 2) && y % 4 < 3 && x % 4 < 3;
-          pixels.push_back(static_cast<std::uint8_t>(patch ? 200 + rng.below(56) : rng.below(80)));
-        }
-      labels.push_back(static_cast<std::uint8_t>(c));
-    }
-    testing::write_gzip(dir.file(prefix + "-images-idx3-ubyte.gz"), testing::idx_images(n, 8, 8, pixels));
-    testing::write_gzip(dir.file(prefix + "-labels-idx1-ubyte.gz"), testing::idx_labels(labels));
-  };
-  make(480, "train");
-  make(120, "t10k");
-}
 
 std::string tiny_config(const std::string& data_dir, int epochs) {
   return R"(search_space:
@@ -81,7 +60,7 @@ class TrainerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     clear_stop_request();
-    write_quadrant_dataset(data_);
+    testing::write_quadrant_dataset(data_);
   }
   void TearDown() override { clear_stop_request(); }
 

@@ -100,14 +100,14 @@ std::string counters_text(const SearchState& s) {
   out.precision(17);
   out << s.completed_epochs << " " << s.supernet_steps << " " << s.controller_steps << " "
       << s.controller_pass << " " << s.controller_next_batch << " " << s.samples << " "
-      << s.best_reward << " " << s.seconds;
+      << s.best_reward;
   return out.str();
 }
 
 void read_counters(const std::string& text, SearchState& s) {
   std::istringstream in(text);
   in >> s.completed_epochs >> s.supernet_steps >> s.controller_steps >> s.controller_pass >>
-      s.controller_next_batch >> s.samples >> s.best_reward >> s.seconds;
+      s.controller_next_batch >> s.samples >> s.best_reward;
   if (in.fail()) throw std::runtime_error("malformed search counters in checkpoint");
 }
 
@@ -167,6 +167,7 @@ class SearchLoop {
     c.strings["epochs"] = std::to_string(config_.schedule.epochs);
     c.strings["sampling_rng"] = sampling_rng_.state();
     c.strings["counters"] = counters_text(state_);
+    c.strings["seconds"] = std::to_string(state_.seconds);  // wall time: not part of results
     c.strings["history"] = encode_search_history(state_.history);
     c.strings["best_genotype"] = state_.best_genotype;
     if (state_.run_id) c.strings["run_id"] = std::to_string(*state_.run_id);
@@ -194,6 +195,7 @@ class SearchLoop {
     controller_->load(controller);
     sampling_rng_.set_state(c.strings.at("sampling_rng"));
     read_counters(c.strings.at("counters"), state_);
+    state_.seconds = std::stod(c.strings.at("seconds"));
     state_.history = decode_search_history(c.strings.at("history"));
     state_.best_genotype = c.strings.at("best_genotype");
     if (auto id = c.strings.find("run_id"); id != c.strings.end()) state_.run_id = std::stoll(id->second);
