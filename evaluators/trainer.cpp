@@ -1,7 +1,6 @@
 #include "evaluators/trainer.hpp"
 
 #include <tbb/global_control.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <memory>
@@ -12,6 +11,7 @@
 #include "evaluators/evaluate.hpp"
 #include "evaluators/genotype_record.hpp"
 #include "evaluators/interrupt.hpp"
+#include "evaluators/run_environment.hpp"
 #include "evaluators/lr_schedule.hpp"
 #include "evaluators/optimizer_factory.hpp"
 #include "evaluators/training_data.hpp"
@@ -32,11 +32,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-std::string host_name() {
-  char buffer[256] = {};
-  return gethostname(buffer, sizeof(buffer) - 1) == 0 ? std::string(buffer) : "unknown";
 }
 
 // Everything about the training, besides the architecture, that changes its numbers.
@@ -178,8 +173,7 @@ TrainOutcome train(const TrainRequest& request, TrainingProgress& progress) {
       info.seed = tc.seed;
       info.host = host_name();
       info.bitnas_version = BITNAS_VERSION;
-      info.threads = static_cast<int>(tbb::global_control::active_value(
-          tbb::global_control::max_allowed_parallelism));
+      info.threads = active_thread_count();
       state.run_id = db->begin_run(info);
     }
     genotype_id = db->upsert_genotype(genotype_record(arch, request.model.space.num_init_nodes, cost));

@@ -19,27 +19,17 @@
 #include "storage/atomic_file.hpp"
 #include "storage/checkpoint.hpp"
 #include "storage/module_state.hpp"
-#include "tests/support/data_files.hpp"  // TempDir, read_plain, write_plain
+#include "tests/support/data_files.hpp"
+#include "tests/support/error_text.hpp"  // TempDir, read_plain, write_plain
 
 namespace bitnas {
 namespace {
 
+using testing::contains;
+using testing::error_of;
+
 using testing::Bytes;
 using testing::TempDir;
-
-// The message of the std::exception `f` throws, or "no error".
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 Tensor tensor_of(Shape shape, std::initializer_list<float> values) {
   return Tensor(std::move(shape), values);

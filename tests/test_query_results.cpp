@@ -14,25 +14,16 @@
 #include "nas/table_output.hpp"
 #include "storage/results_db.hpp"
 #include "storage/results_queries.hpp"
-#include "tests/support/data_files.hpp"  // TempDir
+#include "tests/support/data_files.hpp"
+#include "tests/support/error_text.hpp"  // TempDir
 
 namespace bitnas {
 namespace {
 
+using testing::contains;
+using testing::error_of;
+
 using testing::TempDir;
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 // Hashes: A and B share the 15-character prefix "aaaa00000000000".
 constexpr const char* kHashA = "aaaa000000000001";

@@ -16,25 +16,16 @@
 #include "storage/results_db.hpp"
 #include "storage/results_schema.hpp"
 #include "storage/sqlite_statement.hpp"
-#include "tests/support/data_files.hpp"  // TempDir, write_plain
+#include "tests/support/data_files.hpp"
+#include "tests/support/error_text.hpp"  // TempDir, write_plain
 
 namespace bitnas {
 namespace {
 
+using testing::contains;
+using testing::error_of;
+
 using testing::TempDir;
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 std::string single_text(const SqliteConnection& db, std::string_view sql) {
   SqliteStatement query(db, sql);

@@ -1,7 +1,6 @@
 #include "nas/search/search_run.hpp"
 
 #include <tbb/global_control.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <set>
@@ -9,6 +8,7 @@
 
 #include "controllers/differentiable_controller.hpp"
 #include "evaluators/interrupt.hpp"
+#include "evaluators/run_environment.hpp"
 #include "evaluators/lr_schedule.hpp"
 #include "evaluators/optimizer_factory.hpp"
 #include "evaluators/shared_weights_evaluator.hpp"
@@ -88,11 +88,6 @@ std::vector<SearchEpochMetrics> decode_search_history(const std::string& text) {
     out.push_back(m);
   }
   return out;
-}
-
-std::string host_name() {
-  char buffer[256] = {};
-  return gethostname(buffer, sizeof(buffer) - 1) == 0 ? std::string(buffer) : "unknown";
 }
 
 std::string counters_text(const SearchState& s) {
@@ -427,8 +422,7 @@ SearchOutcome run_search(const SearchRequest& request, SearchProgress& progress)
       info.seed = config.schedule.seed;
       info.host = host_name();
       info.bitnas_version = BITNAS_VERSION;
-      info.threads = static_cast<int>(
-          tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
+      info.threads = active_thread_count();
       state.run_id = db->begin_run(info);
     }
     for (const auto& m : state.history) db->record_search_epoch(*state.run_id, m);
@@ -576,8 +570,7 @@ DeriveOutcome run_derive(const DeriveRequest& request, SearchProgress& progress)
   info.seed = search.info.seed;
   info.host = host_name();
   info.bitnas_version = BITNAS_VERSION;
-  info.threads = static_cast<int>(
-      tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
+  info.threads = active_thread_count();
   DeriveOutcome outcome;
   outcome.derive_run = db.begin_run(info);
   outcome.search_config_source = search_request.config.source;

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "ops/kernels/binary_conv_tap_range.hpp"
 #include "ops/kernels/binary_conv_tiers.hpp"
 
 namespace bitnas::detail {
@@ -38,22 +39,6 @@ constexpr int kPixelLimit[kMaxBlocks] = {4, 4, 2, 2};
 constexpr int kFlushChunks = 31;
 constexpr std::uint32_t kLowNibbles = 0x0F0F0F0Fu;
 
-int imin(int a, int b) { return a < b ? a : b; }
-int imax(int a, int b) { return a > b ? a : b; }
-
-// Kernel offsets k in [begin, end) whose input coordinate origin + k * dilation is inside
-// [0, size). Contiguous because the coordinate grows with k.
-struct TapRange {
-  int begin, end;
-};
-
-TapRange valid_taps(int origin, int dilation, int size, int kernel) {
-  if (origin >= 0 && origin + (kernel - 1) * dilation < size) return {0, kernel};
-  const int begin = origin >= 0 ? 0 : imin(kernel, (-origin + dilation - 1) / dilation);
-  const int last_offset = size - 1 - origin;
-  const int end = last_offset < 0 ? 0 : imin(kernel, last_offset / dilation + 1);
-  return {begin, imax(begin, end)};
-}
 
 // What stays fixed over a tile.
 struct Plan {
@@ -78,12 +63,6 @@ struct Call {
   const float* offset;
   float* out;  // the run's first pixel, first block's first channel
 };
-
-std::uint32_t pad_chunk(PadMode pad, int cg, int j) {
-  if (pad != PadMode::minus_one) return 0;
-  const int bits = cg - 32 * j;
-  return bits >= 32 ? 0xFFFFFFFFu : (1u << bits) - 1u;
-}
 
 // Popcount of 0..15, in both 128-bit lanes (vpshufb looks up within each lane).
 __m256i nibble_popcount_table() {

@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "ops/kernels/binary_conv_tap_range.hpp"
 #include "ops/kernels/binary_conv_tiers.hpp"
 
 namespace bitnas::detail {
@@ -29,22 +30,6 @@ constexpr int kMaxBlocks = 4;  // channel blocks per kernel call: 64 output chan
 constexpr int kMaxPixels = 6;  // 6 x 4 accumulators + 4 weight vectors fit the 32 zmm
 // (Measured on Sapphire Rapids: 4 to 8 pixels per call, or 12 x 2 blocks, were no faster.)
 
-int imin(int a, int b) { return a < b ? a : b; }
-int imax(int a, int b) { return a > b ? a : b; }
-
-// Kernel offsets k in [begin, end) whose input coordinate origin + k * dilation is inside
-// [0, size). Contiguous because the coordinate grows with k.
-struct TapRange {
-  int begin, end;
-};
-
-TapRange valid_taps(int origin, int dilation, int size, int kernel) {
-  if (origin >= 0 && origin + (kernel - 1) * dilation < size) return {0, kernel};
-  const int begin = origin >= 0 ? 0 : imin(kernel, (-origin + dilation - 1) / dilation);
-  const int last_offset = size - 1 - origin;
-  const int end = last_offset < 0 ? 0 : imin(kernel, last_offset / dilation + 1);
-  return {begin, imax(begin, end)};
-}
 
 // What stays fixed over a tile.
 struct Plan {
@@ -69,13 +54,6 @@ struct Call {
   const float* offset;
   float* out;  // the run's first pixel, first block's first channel
 };
-
-// Pad chunk j as the activation bits of a pad tap: -1 in every real channel for minus_one.
-std::uint32_t pad_chunk(PadMode pad, int cg, int j) {
-  if (pad != PadMode::minus_one) return 0;
-  const int bits = cg - 32 * j;
-  return bits >= 32 ? 0xFFFFFFFFu : (1u << bits) - 1u;
-}
 
 template <int P, int NB>
 void conv_run(const Plan& plan, const Call& call) {

@@ -1,0 +1,39 @@
+#pragma once
+// Tile geometry shared by the SIMD tiers of the binary conv. Everything here has internal
+// linkage (an unnamed namespace): each tier's translation unit gets its own copy compiled for
+// its own instruction set, so no copy built for a higher tier can be picked by the linker
+// for code that runs on a lower one.
+#include <cstdint>
+
+#include "ops/kernels/binary_conv.hpp"
+
+namespace bitnas::detail {
+namespace {
+
+int imin(int a, int b) { return a < b ? a : b; }
+int imax(int a, int b) { return a > b ? a : b; }
+
+// Kernel offsets k in [begin, end) whose input coordinate origin + k * dilation is inside
+// [0, size). Contiguous because the coordinate grows with k.
+struct TapRange {
+  int begin, end;
+};
+
+TapRange valid_taps(int origin, int dilation, int size, int kernel) {
+  if (origin >= 0 && origin + (kernel - 1) * dilation < size) return {0, kernel};
+  const int begin = origin >= 0 ? 0 : imin(kernel, (-origin + dilation - 1) / dilation);
+  const int last_offset = size - 1 - origin;
+  const int end = last_offset < 0 ? 0 : imin(kernel, last_offset / dilation + 1);
+  return {begin, imax(begin, end)};
+}
+
+// 32-bit chunk j of the activation bits of a pad tap: -1 in every real channel for
+// minus_one, +1 (no bits) otherwise.
+std::uint32_t pad_chunk(PadMode pad, int cg, int j) {
+  if (pad != PadMode::minus_one) return 0;
+  const int bits = cg - 32 * j;
+  return bits >= 32 ? 0xFFFFFFFFu : (1u << bits) - 1u;
+}
+
+}  // namespace
+}  // namespace bitnas::detail
