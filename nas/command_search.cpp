@@ -17,7 +17,7 @@ struct SearchArgs {
   std::string config;
   std::string db = "runs/results.db";
   std::string run_dir;
-  int seed = -1, threads = -1, epochs = 0;
+  int seed = -1, threads = -1, epochs = 0, train_limit = -1;
   bool no_db = false, resume = false, quiet = false, json = false;
 };
 
@@ -27,6 +27,7 @@ void run(const SearchArgs& a) {
   if (a.seed >= 0) request.config.schedule.seed = static_cast<std::uint64_t>(a.seed);
   if (a.threads >= 0) request.config.schedule.threads = a.threads;
   if (a.epochs > 0) request.config.schedule.epochs = a.epochs;
+  if (a.train_limit >= 0) request.config.data.train_limit = a.train_limit;
   request.name = std::filesystem::path(a.config).stem().string();
   request.run_dir = a.run_dir.empty() ? std::filesystem::path("runs") /
                                             ("search-" + search_config_hash(request.config))
@@ -93,6 +94,9 @@ void register_search_command(CLI::App& app) {
   cmd->add_flag("--resume", a->resume, "continue the search checkpointed in the run dir");
   cmd->add_option("--seed", a->seed, "override search.seed")->check(CLI::NonNegativeNumber);
   cmd->add_option("--epochs", a->epochs, "override search.epochs")->check(CLI::PositiveNumber);
+  cmd->add_option("--train-limit", a->train_limit,
+                  "override data.train_limit: use only this many training images (0: all)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--threads", a->threads, "override search.threads (0: every core)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--quiet,-q", a->quiet, "no progress output");

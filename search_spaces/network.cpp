@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "search_spaces/cell_chain.hpp"
+#include "search_spaces/constant_sign_check.hpp"
 #include "search_spaces/head.hpp"
 #include "search_spaces/stems.hpp"
 
@@ -30,6 +31,7 @@ Network::Network(const SearchSpaceConfig& space, const Genotype& genotype,
         return cells_.back()->output();
       });
   head_ = std::make_unique<Head>(states.back().channels, input.num_classes, space.head_relu, rng);
+  warn_about_constant_signs(*this);
 }
 
 void InputSpec::check(const Tensor& images, const char* who) const {

@@ -6,6 +6,7 @@
 #include "ops/layers/binary_conv2d.hpp"
 #include "ops/layers/cross_entropy.hpp"
 #include "ops/optim/adam.hpp"
+#include "search_spaces/constant_sign_check.hpp"
 #include "search_spaces/model_spec.hpp"
 #include "search_spaces/network.hpp"
 #include "tests/support/gradient_check.hpp"
@@ -132,6 +133,25 @@ TEST(Baselines, ShippedAsConfigs) {
   EXPECT_EQ(baseline_names(), (std::vector<std::string>{"resnete18", "resnete18_blocks",
                                                         "xnor_resnet18", "xnor_resnet18_blocks"}));
   EXPECT_THROW(baseline_spec("resnet50"), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace bitnas
+
+namespace bitnas {
+namespace {
+
+TEST(ConstantSignCheck, FlagsSignOfAReluOutput) {
+  ModelSpec spec = baseline_spec("xnor_resnet18");
+  for (int& w : spec.space.layer_channels) w /= 16;
+  Rng rng(1);
+  Network fine(spec.space, spec.genotype, InputSpec{3, 8, 8, 10}, rng);
+  EXPECT_TRUE(constant_sign_inputs(fine).empty()) << "bn_conv_relu: BN sits between ReLU and sign";
+  spec.space.binary.layer_order = LayerOrder::bn_relu_conv;  // sign(ReLU(BN(x))) == +1
+  Network constant(spec.space, spec.genotype, InputSpec{3, 8, 8, 10}, rng);
+  const auto found = constant_sign_inputs(constant);
+  EXPECT_EQ(found.size(), 16u);
+  EXPECT_EQ(found.front(), "cells.0.node1.from0.bconv_3x3");
 }
 
 }  // namespace

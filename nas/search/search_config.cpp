@@ -88,7 +88,8 @@ std::string search_config_hash(const SearchConfig& c) {
   // compiled-in defaults still changes the hash.
   // Command-line overrides land in the schedule, so it is added too.
   return fnv1a_hex(canonical_space_text(c.space) + "\n" + c.text + "\nseed=" +
-                   std::to_string(c.schedule.seed) + " epochs=" + std::to_string(c.schedule.epochs));
+                   std::to_string(c.schedule.seed) + " epochs=" + std::to_string(c.schedule.epochs) +
+                   " train_limit=" + std::to_string(c.data.train_limit));
 }
 
 }  // namespace bitnas

@@ -160,6 +160,7 @@ class SearchLoop {
     c.strings["config_source"] = config_.source;
     c.strings["seed"] = std::to_string(config_.schedule.seed);
     c.strings["epochs"] = std::to_string(config_.schedule.epochs);
+    c.strings["train_limit"] = std::to_string(config_.data.train_limit);
     c.strings["sampling_rng"] = sampling_rng_.state();
     c.strings["counters"] = counters_text(state_);
     c.strings["seconds"] = std::to_string(state_.seconds);  // wall time: not part of results
@@ -530,6 +531,7 @@ DeriveOutcome run_derive(const DeriveRequest& request, SearchProgress& progress)
                                               checkpoint.strings.at("config_source"));
   search_request.config.schedule.seed = std::stoull(checkpoint.strings.at("seed"));
   search_request.config.schedule.epochs = std::stoi(checkpoint.strings.at("epochs"));
+  search_request.config.data.train_limit = std::stoi(checkpoint.strings.at("train_limit"));
   search_request.name = search.info.name;
   SearchLoop loop(search_request, progress);
   loop.restore(checkpoint, search_config_hash(search_request.config), path);
