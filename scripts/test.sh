@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 build_dir=${1:-build}
 
 bash scripts/install-deps.sh
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBITNAS_BUILD_TESTS=ON
 cmake --build "$build_dir" -j "$(nproc)"
 "$build_dir"/bitnas version
 ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)"
