@@ -187,8 +187,9 @@ void ConfigSection::reject_unknown_keys() const {
     const std::string key = it->first.as<std::string>();
     if (!read_keys_->count(key)) {
       const int line = line_of(it->first);
-      throw ConfigError(state_->file + (line > 0 ? ":" + std::to_string(line) : "") + ": " +
-                        key_path(key) + ": unknown key");
+      std::string where = state_->file;
+      if (line > 0) where.append(":").append(std::to_string(line));
+      throw ConfigError(where + ": " + key_path(key) + ": unknown key");
     }
   }
 }

@@ -110,8 +110,7 @@ void read_counters(const std::string& text, SearchState& s) {
 class SearchLoop {
  public:
   SearchLoop(const SearchRequest& request, SearchProgress& progress)
-      : request_(request),
-        config_(request.config),
+      : config_(request.config),
         progress_(progress),
         data_(load_search_data(config_)),
         init_rng_(config_.schedule.seed),
@@ -365,7 +364,6 @@ class SearchLoop {
     return result;
   }
 
-  const SearchRequest& request_;
   const SearchConfig& config_;
   SearchProgress& progress_;
   SearchData data_;
