@@ -126,10 +126,19 @@ TrainOutcome train(const TrainRequest& request, TrainingProgress& progress) {
   const std::string config_hash = training_config_hash(request);
   const ArchitectureId arch = architecture_id(request.model.space, request.model.genotype);
   const std::filesystem::path ckpt = checkpoint_path(request.run_dir);
-  if (!request.resume && std::filesystem::exists(ckpt))
-    throw std::runtime_error(ckpt.string() +
-                             " exists: pass --resume to continue that run, or choose another "
-                             "--run-dir for a new one");
+  // A finished run of the same configuration is reported, not redone; an unfinished one is
+  // only continued on request.
+  bool finished_before = false;
+  if (std::filesystem::exists(ckpt)) {
+    const Checkpoint previous = load_checkpoint(ckpt);
+    const auto hash = previous.strings.find("config_hash");
+    finished_before = hash != previous.strings.end() && hash->second == config_hash &&
+                      previous.epoch >= tc.epochs;
+    if (!request.resume && !finished_before)
+      throw std::runtime_error(ckpt.string() +
+                               " exists: pass --resume to continue that run, or choose another "
+                               "--run-dir for a new one");
+  }
   std::filesystem::create_directories(request.run_dir);
 
   const TrainingData data = load_training_data(request.data, tc.seed);
@@ -147,7 +156,7 @@ TrainOutcome train(const TrainRequest& request, TrainingProgress& progress) {
   std::unique_ptr<Optimizer> optimizer = make_optimizer(tc.optimizer, tc.schedule.base_lr, model.parameters());
 
   RunState state;
-  if (request.resume && std::filesystem::exists(ckpt)) {
+  if ((request.resume || finished_before) && std::filesystem::exists(ckpt)) {
     state = restore_checkpoint(ckpt, config_hash, model, *optimizer);
     progress.message("resuming " + ckpt.string() + " after epoch " +
                      std::to_string(state.completed_epochs) + " of " + std::to_string(tc.epochs));

@@ -133,6 +133,8 @@ TEST_F(SearchRunTest, InterruptedAndResumedEqualsUninterrupted) {
   SearchRequest finished = request(controller, "resumed");
   finished.resume = true;
   EXPECT_TRUE(run_search(finished, quiet).was_finished);
+  EXPECT_TRUE(run_search(request(controller, "resumed"), quiet).was_finished)
+      << "a finished search is reported, with or without --resume";
 }
 
 TEST_F(SearchRunTest, DeriveRanksAndWritesTrainableYaml) {

@@ -135,6 +135,8 @@ TEST_F(TrainerTest, InterruptedAndResumedEqualsUninterrupted) {
   TrainRequest finished = request(3, "resumed");
   finished.resume = true;
   EXPECT_TRUE(train(finished, quiet).was_finished);
+  EXPECT_TRUE(train(request(3, "resumed"), quiet).was_finished)
+      << "a finished run is reported, with or without --resume";
 }
 
 TEST_F(TrainerTest, CheckpointOfAnotherConfigIsRefused) {

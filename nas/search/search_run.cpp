@@ -392,15 +392,24 @@ SearchOutcome run_search(const SearchRequest& request, SearchProgress& progress)
         static_cast<std::size_t>(config.schedule.threads));
   const std::string config_hash = search_config_hash(config);
   const std::filesystem::path ckpt = request.run_dir / "checkpoint.bnck";
-  if (!request.resume && std::filesystem::exists(ckpt))
-    throw std::runtime_error(ckpt.string() +
-                             " exists: pass --resume to continue that search, or choose another "
-                             "--run-dir for a new one");
+  // A finished search of the same configuration is reported, not redone; an unfinished one
+  // is only continued on request.
+  bool finished_before = false;
+  if (std::filesystem::exists(ckpt)) {
+    const Checkpoint previous = load_checkpoint(ckpt);
+    const auto hash = previous.strings.find("config_hash");
+    finished_before = hash != previous.strings.end() && hash->second == config_hash &&
+                      previous.epoch >= config.schedule.epochs;
+    if (!request.resume && !finished_before)
+      throw std::runtime_error(ckpt.string() +
+                               " exists: pass --resume to continue that search, or choose "
+                               "another --run-dir for a new one");
+  }
   std::filesystem::create_directories(request.run_dir);
 
   SearchLoop loop(request, progress);
   SearchState& state = loop.state();
-  if (request.resume && std::filesystem::exists(ckpt)) {
+  if ((request.resume || finished_before) && std::filesystem::exists(ckpt)) {
     loop.restore(load_checkpoint(ckpt), config_hash, ckpt.string());
     progress.message("resuming " + ckpt.string() + " after epoch " +
                      std::to_string(state.completed_epochs) + " of " +
