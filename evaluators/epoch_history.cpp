@@ -36,7 +36,7 @@ std::string encode_epoch_history(const std::vector<EpochMetrics>& epochs) {
   std::string text;
   for (const auto& m : epochs) {
     text += std::to_string(m.epoch);
-    for (Field f : kFields) text += " " + ((m.*f) ? format(*(m.*f)) : std::string("-"));
+    for (Field f : kFields) text.append(" ").append((m.*f) ? format(*(m.*f)) : "-");
     text += "\n";
   }
   return text;
