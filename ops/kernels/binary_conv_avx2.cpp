@@ -40,17 +40,6 @@ constexpr int kFlushChunks = 31;
 constexpr std::uint32_t kLowNibbles = 0x0F0F0F0Fu;
 
 
-// What stays fixed over a tile.
-struct Plan {
-  long pixel_chunks;   // 32-bit activation chunks per input pixel (all groups)
-  long pixel_step;     // chunks between the inputs of horizontally adjacent output pixels
-  long tap_step;       // chunks between the inputs of horizontally adjacent taps
-  long block_entries;  // 32-bit weight entries per channel block: taps * chunks * kChunkStride
-  long out_c;          // floats per output pixel
-  int in_w, kernel, dilation;
-  int cg, chunks;  // channels and 32-bit chunks of K per tap, per group
-  PadMode pad;
-};
 
 // One run of pixels times a range of channel blocks.
 struct Call {
@@ -264,28 +253,17 @@ void pack_weights_avx2(const float* w_ohwi, int out_c, int taps, int groups, int
 void binary_conv_tile_avx2(const PackedActivations& x, const PackedWeights& w,
                            const ConvGeometry& g, PadMode pad, const OutputTransform& t,
                            const ConvTile& tile, float* y) {
-  // Geometry recomputed from the fields: no inline helpers from shared headers in this TU.
+  // Geometry from the fields, not ConvGeometry's inline members: only internal-linkage helpers
+  // (binary_conv_tap_range.hpp) are compiled into this tier.
   const int kernel = g.kernel, dilation = g.dilation, stride = g.stride, padding = g.padding;
   const int span = dilation * (kernel - 1) + 1;
   const int out_h = (g.in_h + 2 * padding - span) / stride + 1;
   const int out_w = (g.in_w + 2 * padding - span) / stride + 1;
-  const int groups = g.groups, og = g.out_c / groups, cg = g.in_c / groups;
-  const int chunks = (cg + 31) / 32, taps = kernel * kernel;
+  const int groups = g.groups, og = g.out_c / groups;
   const long blocks_per_group = (og + kLanes - 1) / kLanes;
   const long group_chunks = 2L * x.words_per_group;
 
-  Plan plan{};
-  plan.pixel_chunks = group_chunks * groups;
-  plan.pixel_step = plan.pixel_chunks * stride;
-  plan.tap_step = plan.pixel_chunks * dilation;
-  plan.block_entries = static_cast<long>(taps) * chunks * kChunkStride;
-  plan.out_c = g.out_c;
-  plan.in_w = g.in_w;
-  plan.kernel = kernel;
-  plan.dilation = dilation;
-  plan.cg = cg;
-  plan.chunks = chunks;
-  plan.pad = pad;
+  const Plan plan = make_plan(x, g, pad, kChunkStride);
 
   const AliasedU32* image = reinterpret_cast<const AliasedU32*>(x.words.data()) +
                             static_cast<long>(tile.n) * g.in_h * g.in_w * plan.pixel_chunks;

@@ -31,17 +31,6 @@ constexpr int kMaxPixels = 6;  // 6 x 4 accumulators + 4 weight vectors fit the 
 // (Measured on Sapphire Rapids: 4 to 8 pixels per call, or 12 x 2 blocks, were no faster.)
 
 
-// What stays fixed over a tile.
-struct Plan {
-  long pixel_chunks;  // 32-bit activation chunks per input pixel (all groups)
-  long pixel_step;    // chunks between the inputs of horizontally adjacent output pixels
-  long tap_step;      // chunks between the inputs of horizontally adjacent taps
-  long block_chunks;  // 32-bit weight entries per channel block: taps * chunks * kLanes
-  long out_c;         // floats per output pixel
-  int in_w, kernel, dilation;
-  int cg, chunks;  // channels and 32-bit chunks of K per tap, per group
-  PadMode pad;
-};
 
 // One run of pixels times a range of channel blocks.
 struct Call {
@@ -58,7 +47,7 @@ struct Call {
 template <int P, int NB>
 void conv_run(const Plan& plan, const Call& call) {
   const int kernel = plan.kernel, chunks = plan.chunks, taps = kernel * kernel;
-  const long block = plan.block_chunks, step = plan.pixel_step;
+  const long block = plan.block_entries, step = plan.pixel_step;
   const TapRange ky = call.ky, kx = call.kx;
 
   // Differing bits per pixel and channel; pad taps are common to the run, counted first.
@@ -204,28 +193,17 @@ void pack_weights_avx512(const float* w_ohwi, int out_c, int taps, int groups,
 void binary_conv_tile_avx512(const PackedActivations& x, const PackedWeights& w,
                              const ConvGeometry& g, PadMode pad, const OutputTransform& t,
                              const ConvTile& tile, float* y) {
-  // Geometry recomputed from the fields: no inline helpers from shared headers in this TU.
+  // Geometry from the fields, not ConvGeometry's inline members: only internal-linkage helpers
+  // (binary_conv_tap_range.hpp) are compiled into this tier.
   const int kernel = g.kernel, dilation = g.dilation, stride = g.stride, padding = g.padding;
   const int span = dilation * (kernel - 1) + 1;
   const int out_h = (g.in_h + 2 * padding - span) / stride + 1;
   const int out_w = (g.in_w + 2 * padding - span) / stride + 1;
-  const int groups = g.groups, og = g.out_c / groups, cg = g.in_c / groups;
-  const int chunks = (cg + 31) / 32, taps = kernel * kernel;
+  const int groups = g.groups, og = g.out_c / groups;
   const long blocks_per_group = (og + kLanes - 1) / kLanes;
   const long group_chunks = 2L * x.words_per_group;
 
-  Plan plan{};
-  plan.pixel_chunks = group_chunks * groups;
-  plan.pixel_step = plan.pixel_chunks * stride;
-  plan.tap_step = plan.pixel_chunks * dilation;
-  plan.block_chunks = static_cast<long>(taps) * chunks * kLanes;
-  plan.out_c = g.out_c;
-  plan.in_w = g.in_w;
-  plan.kernel = kernel;
-  plan.dilation = dilation;
-  plan.cg = cg;
-  plan.chunks = chunks;
-  plan.pad = pad;
+  const Plan plan = make_plan(x, g, pad, kLanes);
 
   const AliasedU32* image = reinterpret_cast<const AliasedU32*>(x.words.data()) +
                             static_cast<long>(tile.n) * g.in_h * g.in_w * plan.pixel_chunks;
@@ -238,7 +216,7 @@ void binary_conv_tile_avx512(const PackedActivations& x, const PackedWeights& w,
       const int nb = imin(kMaxBlocks, (hi + kLanes - 1) / kLanes - blk);
       Call call{};
       call.act = image + grp * group_chunks;
-      call.weights = weights + (grp * blocks_per_group + blk) * plan.block_chunks;
+      call.weights = weights + (grp * blocks_per_group + blk) * plan.block_entries;
       for (int b = 0; b < nb; ++b) {
         const int first = (blk + b) * kLanes;
         const int from = imax(lo - first, 0), to = imin(hi - first, kLanes);

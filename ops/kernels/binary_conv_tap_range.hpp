@@ -35,5 +35,36 @@ std::uint32_t pad_chunk(PadMode pad, int cg, int j) {
   return bits >= 32 ? 0xFFFFFFFFu : (1u << bits) - 1u;
 }
 
+// What stays fixed over a tile, for tiers that read 32-bit activation chunks and store
+// `entries_per_chunk` 32-bit weight entries per (tap, chunk) of a block of output channels.
+struct Plan {
+  long pixel_chunks;   // 32-bit activation chunks per input pixel (all groups)
+  long pixel_step;     // chunks between the inputs of horizontally adjacent output pixels
+  long tap_step;       // chunks between the inputs of horizontally adjacent taps
+  long block_entries;  // 32-bit weight entries per channel block: taps * chunks * per chunk
+  long out_c;          // floats per output pixel
+  int in_w, kernel, dilation;
+  int cg, chunks;  // channels and 32-bit chunks of K per tap, per group
+  PadMode pad;
+};
+
+Plan make_plan(const PackedActivations& x, const ConvGeometry& g, PadMode pad,
+               int entries_per_chunk) {
+  const int cg = g.in_c / g.groups;
+  Plan plan{};
+  plan.pixel_chunks = 2L * x.words_per_group * g.groups;
+  plan.pixel_step = plan.pixel_chunks * g.stride;
+  plan.tap_step = plan.pixel_chunks * g.dilation;
+  plan.chunks = (cg + 31) / 32;
+  plan.block_entries = static_cast<long>(g.kernel) * g.kernel * plan.chunks * entries_per_chunk;
+  plan.out_c = g.out_c;
+  plan.in_w = g.in_w;
+  plan.kernel = g.kernel;
+  plan.dilation = g.dilation;
+  plan.cg = cg;
+  plan.pad = pad;
+  return plan;
+}
+
 }  // namespace
 }  // namespace bitnas::detail
