@@ -3,6 +3,7 @@
 // the project's own float conv (im2col + Eigen) on the same shapes, in the same run. The shapes
 // are the ResNet18 3x3 layers at CIFAR resolution: Cin = Cout, stride 1, pad 1.
 #include "bench/bench_conv.hpp"
+#include "bench/timing.hpp"
 
 #include <tbb/global_control.h>
 #include <tbb/info.h>
@@ -46,20 +47,6 @@ struct LayerResult {
   std::string layer;
   double binary_ms, float_ms, binary_gops, float_gops;
 };
-
-template <typename F>
-double milliseconds(F&& f) {
-  const auto start = std::chrono::steady_clock::now();
-  f();
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-      .count();
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 LayerResult bench_layer(const LayerShape& shape, const BenchConvOptions& opt, Isa isa,
                         PadMode pad) {

@@ -4,6 +4,7 @@
 // random batch drawn from a fixed seed. bench/torch_train.py builds the same two networks in
 // PyTorch and prints the same keys, so the two programs can be compared line by line.
 #include "bench/bench_train.hpp"
+#include "bench/timing.hpp"
 
 #include <sys/resource.h>
 #include <tbb/global_control.h>
@@ -52,20 +53,6 @@ struct TrainResult {
   double peak_rss_mb = 0.0;
   std::int64_t params = 0;
 };
-
-template <typename F>
-double milliseconds(F&& f) {
-  const auto start = std::chrono::steady_clock::now();
-  f();
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-      .count();
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 // Peak resident set of the whole process so far (Linux reports ru_maxrss in KiB).
 double peak_rss_mb() {

@@ -1,0 +1,25 @@
+#pragma once
+// Timing helpers shared by the benchmark subcommands.
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+namespace bitnas::cli {
+
+// Wall time of f(), in milliseconds.
+template <typename F>
+double milliseconds(F&& f) {
+  const auto start = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+// Median of the samples (robust to the odd slow run on a shared machine).
+inline double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+}  // namespace bitnas::cli
