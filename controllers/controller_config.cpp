@@ -135,11 +135,12 @@ ControllerConfig parse_controller_config(const ConfigSection& s) {
 }
 
 std::unique_ptr<Controller> make_controller(const ControllerConfig& config,
-                                            const SearchSpaceConfig& space, std::uint64_t seed) {
+                                            const SearchSpaceConfig& space, std::uint64_t seed,
+                                            SamplingRules rules) {
   switch (config.kind) {
-    case ControllerKind::random: return std::make_unique<RandomController>(space, seed);
+    case ControllerKind::random: return std::make_unique<RandomController>(space, seed, rules);
     case ControllerKind::evolution:
-      return std::make_unique<EvolutionController>(space, config.evolution, seed);
+      return std::make_unique<EvolutionController>(space, config.evolution, seed, rules);
     case ControllerKind::reinforce:
       return std::make_unique<ReinforceController>(space, config.reinforce, seed);
     case ControllerKind::differentiable:

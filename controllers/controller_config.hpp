@@ -45,7 +45,10 @@ struct ControllerConfig {
 ControllerConfig parse_controller_config(const ConfigSection& section);
 
 // The controller of `config.kind` over `space`, seeded with `seed`.
+// Random and evolution sample within `rules`; the others are judged by them through their
+// rewards (the search rejects a genotype that breaks them).
 std::unique_ptr<Controller> make_controller(const ControllerConfig& config,
-                                            const SearchSpaceConfig& space, std::uint64_t seed);
+                                            const SearchSpaceConfig& space, std::uint64_t seed,
+                                            SamplingRules rules = {});
 
 }  // namespace bitnas

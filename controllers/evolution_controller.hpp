@@ -23,7 +23,7 @@ class EvolutionController : public Controller {
  public:
   // Throws std::invalid_argument unless 1 <= tournament_size <= population_size.
   EvolutionController(const SearchSpaceConfig& space, const EvolutionSettings& settings,
-                      std::uint64_t seed);
+                      std::uint64_t seed, SamplingRules rules = {});
 
   std::string type_name() const override { return "evolution"; }
   std::vector<Genotype> sample(int n) override;
@@ -31,6 +31,10 @@ class EvolutionController : public Controller {
   void step(const std::vector<Genotype>& genotypes, const std::vector<double>& rewards) override;
   // From every evaluation so far, not only the living population.
   std::vector<Genotype> best(int n) override { return history_.best(n); }
+
+  // The living population: tournaments compare its rewards, so they are re-measured.
+  std::vector<Genotype> rewards_to_refresh() const override;
+  void refresh_rewards(const std::vector<double>& rewards) override;
 
   ControllerState save() const override;
   void load(const ControllerState& state) override;

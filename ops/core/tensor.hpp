@@ -5,29 +5,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
-#include <new>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "ops/core/aligned_allocator.hpp"
+
 namespace bitnas {
-
-// 64-byte aligned storage so AVX-512 loads of whole rows never split cache lines.
-template <typename T>
-struct AlignedAllocator {
-  using value_type = T;
-  static constexpr std::align_val_t alignment{64};
-  AlignedAllocator() noexcept = default;
-  template <typename U>
-  AlignedAllocator(const AlignedAllocator<U>&) noexcept {}
-  T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), alignment)); }
-  void deallocate(T* p, std::size_t) noexcept { ::operator delete(p, alignment); }
-  template <typename U>
-  bool operator==(const AlignedAllocator<U>&) const noexcept { return true; }
-};
-
-template <typename T>
-using AlignedVector = std::vector<T, AlignedAllocator<T>>;
 
 using Shape = std::vector<int>;
 

@@ -1,0 +1,25 @@
+#pragma once
+// Named points in a write sequence (checkpoint file written, renamed; transaction begun,
+// committed) where a test can cut the process short as kill -9 would, to prove that every
+// such cut resumes to the same database. Without a hook installed, a point costs one branch.
+#include <functional>
+#include <stdexcept>
+#include <string_view>
+
+namespace bitnas {
+
+// Thrown by a test's hook. Run code lets it pass without recording anything (a killed process
+// records nothing either); open transactions roll back as they unwind.
+class InjectedCrash : public std::runtime_error {
+ public:
+  explicit InjectedCrash(std::string_view point)
+      : std::runtime_error("injected crash at " + std::string(point)) {}
+};
+
+using FaultHook = std::function<void(std::string_view point)>;
+
+// Installs (or, with an empty hook, removes) the process-wide hook.
+void set_fault_hook(FaultHook hook);
+void fault_point(std::string_view point);
+
+}  // namespace bitnas
