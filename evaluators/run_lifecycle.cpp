@@ -66,7 +66,7 @@ RunLifecycle::RunLifecycle(RunSpec spec, std::function<void(const std::string&)>
     // (killed before its first checkpoint): it starts over under its own id.
     std::optional<RunRecord> unfinished;
     if (spec_.db_path && std::filesystem::exists(*spec_.db_path))
-      unfinished = ResultsDb::open(*spec_.db_path, Access::read_only)
+      unfinished = ResultsDb::open(*spec_.db_path, Access::read_write)
                        .find_unfinished_run(spec_.kind, absolute_dir(spec_.run_dir));
     if (!unfinished)
       throw std::runtime_error("--resume: nothing to resume in " + spec_.run_dir.string() +
@@ -96,7 +96,7 @@ void RunLifecycle::start(RunPosition position) {
                "starting it over");
     }
   }
-  if (finished_before_ && run_id_) return;
+  if (finished_before_ && run_id_ && db_->get_run(*run_id_).status == RunStatus::finished) return;
   if (run_id_) {
     const RunRecord previous = db_->get_run(*run_id_);
     if (previous.status == RunStatus::running && !previous.orphaned &&
@@ -106,6 +106,13 @@ void RunLifecycle::start(RunPosition position) {
                                previous.process.host + ")");
     db_->adopt_run(*run_id_);
     db_->rewind_run(*run_id_, position.completed_epochs, position.sample_steps);
+    // The checkpoint's row, which a crash right after writing the file can have missed.
+    if (checkpoint_) {
+      const SavedCheckpoint file = checkpoint_file_info(checkpoint_path_);
+      db_->record_checkpoint(*run_id_, CheckpointInfo{checkpoint_->epoch, checkpoint_->step,
+                                                      checkpoint_path_.string(), file.checksum(),
+                                                      static_cast<std::int64_t>(file.bytes)});
+    }
   } else {
     RunInfo info;
     info.kind = spec_.kind;

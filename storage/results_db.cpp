@@ -152,8 +152,6 @@ ResultsDb ResultsDb::open(const std::filesystem::path& path, Access access) {
   check_application_id(*db);
   configure(*db, access);
   apply_migrations(*db, results_schema_migrations());
-  if (std::stoll(pragma(*db, "PRAGMA application_id")) != results_application_id())
-    pragma(*db, "PRAGMA application_id = " + std::to_string(results_application_id()));
   return ResultsDb(std::move(db), access);
 }
 

@@ -41,12 +41,14 @@ SELECT r.id, r.kind, r.name, r.status, r.started_at, r.finished_at,
 FROM runs r
 )sql";
 
-RunOverview read_overview(const SqliteStatement& row) {
+// A run stored as running whose process is gone is shown as interrupted.
+RunOverview read_overview(const SqliteStatement& row, const ResultsDb& db) {
   RunOverview o;
   o.id = row.column_int64(0);
   o.kind = parse_run_kind(row.column_text(1));
   o.name = row.column_text(2);
   o.status = parse_run_status(row.column_text(3));
+  if (o.status == RunStatus::running) o.status = db.get_run(o.id).observed_status();
   o.started_at = row.column_text(4);
   o.finished_at = row.column_optional_text(5);
   o.epochs = row.column_int64(6);
@@ -92,7 +94,7 @@ const char* best_result_label(RunKind kind) {
 std::vector<RunOverview> list_run_overviews(const ResultsDb& db) {
   SqliteStatement query(db.connection(), std::string(kOverviewColumns) + " ORDER BY r.id");
   std::vector<RunOverview> out;
-  while (query.step()) out.push_back(read_overview(query));
+  while (query.step()) out.push_back(read_overview(query, db));
   return out;
 }
 
@@ -103,7 +105,7 @@ std::vector<RunOverview> run_overviews(const ResultsDb& db, std::span<const std:
     query.reset();
     query.bind(1, id);
     if (!query.step()) throw std::runtime_error(label(db) + ": no run " + std::to_string(id));
-    out.push_back(read_overview(query));
+    out.push_back(read_overview(query, db));
   }
   return out;
 }

@@ -125,6 +125,7 @@ ALTER TABLE runs ADD COLUMN pid INTEGER;
 ALTER TABLE runs ADD COLUMN process_start TEXT;
 ALTER TABLE runs ADD COLUMN heartbeat_at TEXT;
 CREATE INDEX runs_by_dir ON runs (run_dir);
+PRAGMA application_id = 1112424787;
 )sql";
 
 // Append new versions here, one script each; never edit a released one.
@@ -138,7 +139,8 @@ constexpr std::string_view kMigrations[] = {
 
 std::span<const std::string_view> results_schema_migrations() { return kMigrations; }
 
-std::int64_t results_application_id() { return 0x424E4153; }  // "BNAS"
+// "BNAS"; set by the version 3 migration (1112424787 there).
+std::int64_t results_application_id() { return 0x424E4153; }
 
 int results_schema_version() { return static_cast<int>(std::size(kMigrations)); }
 
