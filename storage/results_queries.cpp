@@ -33,7 +33,7 @@ SELECT r.id, r.kind, r.name, r.status, r.started_at, r.finished_at,
     WHEN 'derive' THEN (SELECT max(value) FROM results
                         WHERE run_id = r.id AND metric = 'reward' AND split = 'derive')
   END,
-  (SELECT max(test_acc) FROM epoch_metrics WHERE run_id = r.id),
+  (SELECT max(valid_acc) FROM epoch_metrics WHERE run_id = r.id),
   (SELECT max(value) FROM results WHERE run_id = r.id AND metric = 'top1' AND split = 'test'),
   (SELECT sum(w) FROM (SELECT wall_s AS w FROM epoch_metrics WHERE run_id = r.id
                        UNION ALL SELECT wall_s FROM search_epochs WHERE run_id = r.id)),
@@ -54,31 +54,34 @@ RunOverview read_overview(const SqliteStatement& row, const ResultsDb& db) {
   o.epochs = row.column_int64(6);
   o.best_genotype = row.column_optional_text(7);
   o.best_reward = row.column_optional_double(8);
-  o.best_epoch_top1 = row.column_optional_double(9);
+  o.best_epoch_valid = row.column_optional_double(9);
   o.final_top1 = row.column_optional_double(10);
   o.wall_s = row.column_optional_double(11);
   o.elapsed_s = row.column_optional_double(12);
   return o;
 }
 
-// The mean 'top1'/'test' of every genotype some train run retrained: a CTE named retrained
-// (genotype_id, top1, n) for the statements below to join.
+// Per genotype some train run retrained: the mean 'top1'/'valid' (what rankings use), the
+// mean 'top1'/'test' (shown beside it) and how many runs: a CTE named retrained
+// (genotype_id, top1, test_top1, n) for the statements below to join.
 constexpr std::string_view kRetrainedCte = R"sql(
 retrained AS (
-  SELECT x.genotype_id, avg(x.value) AS top1, count(*) AS n
+  SELECT x.genotype_id,
+         avg(x.value) FILTER (WHERE x.split = 'valid') AS top1,
+         avg(x.value) FILTER (WHERE x.split = 'test') AS test_top1,
+         count(*) FILTER (WHERE x.split = 'valid') AS n
   FROM results x JOIN runs u ON u.id = x.run_id
-  WHERE u.kind = 'train' AND x.metric = 'top1' AND x.split = 'test'
+  WHERE u.kind = 'train' AND x.metric = 'top1' AND x.split IN ('valid', 'test')
     AND x.genotype_id IS NOT NULL
-  GROUP BY x.genotype_id)
+  GROUP BY x.genotype_id
+  HAVING count(*) FILTER (WHERE x.split = 'valid') > 0)
 )sql";
 
 }  // namespace
 
 std::optional<double> best_result(const RunOverview& run) {
   if (run.kind == RunKind::search || run.kind == RunKind::derive) return run.best_reward;
-  if (run.best_epoch_top1 && run.final_top1)
-    return std::max(*run.best_epoch_top1, *run.final_top1);
-  return run.final_top1 ? run.final_top1 : run.best_epoch_top1;
+  return run.final_top1;  // the test split, read once at the end
 }
 
 const char* best_result_label(RunKind kind) {
@@ -156,7 +159,7 @@ mentioned AS (
   UNION
   SELECT genotype_id FROM results WHERE run_id IN chosen AND genotype_id IS NOT NULL)
 SELECT g.hash, w.value, w.run_id, t.top1, ifnull(t.n, 0), g.fp_params + g.binary_params,
-       g.ops, g.bytes, g.canonical
+       g.ops, g.bytes, g.canonical, t.test_top1
 FROM mentioned m JOIN genotypes g ON g.id = m.genotype_id
 LEFT JOIN reward w ON w.genotype_id = g.id AND w.place = 1
 LEFT JOIN retrained t ON t.genotype_id = g.id
@@ -184,6 +187,7 @@ LIMIT ?4
     r.ops = query.column_optional_double(6);
     r.bytes = query.column_optional_double(7);
     r.canonical = query.column_text(8);
+    r.retrained_test_top1 = query.column_optional_double(9);
     out.push_back(std::move(r));
   }
   return out;
@@ -265,7 +269,7 @@ RewardCorrelation reward_correlation(const ResultsDb& db, std::int64_t run_id) {
   }
   SqliteStatement query(db.connection(),
                         "WITH " + std::string(rewards) + ",\n" + std::string(kRetrainedCte) + R"sql(
-SELECT g.hash, g.canonical, w.value, w.n, t.top1, t.n
+SELECT g.hash, g.canonical, w.value, w.n, t.top1, t.n, t.test_top1
 FROM rewards w JOIN retrained t ON t.genotype_id = w.genotype_id
 JOIN genotypes g ON g.id = w.genotype_id
 ORDER BY w.value DESC, g.hash
@@ -281,6 +285,7 @@ ORDER BY w.value DESC, g.hash
     p.rewards = query.column_int64(3);
     p.retrained_top1 = query.column_double(4);
     p.retrains = query.column_int64(5);
+    p.retrained_test_top1 = query.column_optional_double(6);
     rewards_of_pairs.push_back(p.reward);
     retrained_of_pairs.push_back(p.retrained_top1);
     out.pairs.push_back(std::move(p));

@@ -14,6 +14,8 @@
 #include "ops/layers/cross_entropy.hpp"
 #include "ops/optim/grad_clip.hpp"
 #include "search_spaces/architecture_id.hpp"
+#include "search_spaces/genotype_parser.hpp"
+#include "search_spaces/model_spec.hpp"
 #include "search_spaces/genotype_printer.hpp"
 #include "search_spaces/fair_path_sampler.hpp"
 #include "search_spaces/genotype_space.hpp"
@@ -599,8 +601,17 @@ DeriveOutcome run_derive(const DeriveRequest& request, SearchProgress& progress)
       if (rules.allowed(g) && seen.insert(architecture_id(search_request.config.space, g).hash).second)
         candidates.push_back(g);
   };
-  add(loop.controller().best(request.from_best));
-  add(loop.controller().sample(request.samples));
+  if (request.candidates.empty()) {
+    add(loop.controller().best(request.from_best));
+    add(loop.controller().sample(request.samples));
+  } else {
+    for (const std::string& text : request.candidates) {
+      Genotype g = parse_genotype(text);
+      check_genotype_in_space(g, search_request.config.space);
+      if (seen.insert(architecture_id(search_request.config.space, g).hash).second)
+        candidates.push_back(std::move(g));
+    }
+  }
   progress.message("scoring " + std::to_string(candidates.size()) +
                    " candidate genotypes on the derive split");
 
@@ -617,7 +628,8 @@ DeriveOutcome run_derive(const DeriveRequest& request, SearchProgress& progress)
   std::stable_sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) {
     return a.reward.reward > b.reward.reward;
   });
-  if (static_cast<int>(scored.size()) > request.top) scored.resize(static_cast<std::size_t>(request.top));
+  if (request.candidates.empty() && static_cast<int>(scored.size()) > request.top)
+    scored.resize(static_cast<std::size_t>(request.top));
 
   RunInfo info;
   info.kind = RunKind::derive;
