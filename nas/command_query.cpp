@@ -32,6 +32,9 @@ struct QueryOptions {
   std::string hash;
   std::vector<std::int64_t> compare_runs;
   std::int64_t correlation_run = 0;
+  // retrained
+  std::optional<std::int64_t> retrained_from;
+  std::optional<std::string> retrained_name;
 };
 
 ResultsDb open_db(const QueryOptions& o) {
@@ -201,6 +204,28 @@ void query_correlation(const QueryOptions& o) {
   write_report(std::cout, summary, "pairs", rows, parse_output_format(o.format));
 }
 
+void query_retrained(const QueryOptions& o) {
+  const ResultsDb db = open_db(o);
+  Table t;
+  t.columns = {{"hash"},
+               {"runs", CellStyle::integer},
+               {"valid_top1", CellStyle::fraction},
+               {"valid_sd", CellStyle::fraction},
+               {"test_top1", CellStyle::fraction},
+               {"test_sd", CellStyle::fraction},
+               {"params", CellStyle::count},
+               {"ops", CellStyle::count},
+               {"train_s", CellStyle::seconds},
+               {"runs_named"},
+               {"genotype"}};
+  for (const RetrainedSummary& r :
+       retrained_summaries(db, RetrainedQuery{o.retrained_from, o.retrained_name}))
+    t.add_row({text(r.hash), r.runs, r.valid_mean, r.valid_sd, r.test_mean, r.test_sd,
+               optional_cell(r.params), optional_cell(r.ops), r.wall_s_mean, text(r.names),
+               text(r.canonical)});
+  write_table(std::cout, t, parse_output_format(o.format));
+}
+
 constexpr const char* kQueryFooter =
     "--db FILE and --format table|csv|json (options of `bitnas query`) may come before or "
     "after the subcommand. Accuracies and rewards are fractions (0.8734 = 87.34%). Missing "
@@ -225,8 +250,8 @@ void register_query_command(CLI::App& app) {
   cmd->add_option("--format", o->format,
                   "table: aligned text; csv: RFC 4180 with a header row (CRLF line ends); json: "
                   "an array of objects (genotype and correlation: one object with the summary "
-                  "fields and the rows array)")
-      ->check(CLI::IsMember({"table", "csv", "json"}))
+                  "fields and the rows array); markdown: a pipe table for generated reports")
+      ->check(CLI::IsMember({"table", "csv", "json", "markdown"}))
       ->capture_default_str();
 
   // Options of `query` (--db, --format) may also follow the subcommand.
@@ -236,6 +261,19 @@ void register_query_command(CLI::App& app) {
     sub->footer(std::string(footer) + "\n\n" + kQueryFooter);
     return sub;
   };
+
+  auto* retrained = subcommand(
+      "retrained", "finished train runs grouped by genotype: mean and spread over seeds",
+      "One row per genotype that finished train runs retrained, best mean validation top1 "
+      "first. Columns: hash, runs (seeds), valid_top1 and valid_sd (mean and sample standard "
+      "deviation of the validation top1), test_top1 and test_sd (the same for the test top1, "
+      "which each run reads once, at its end), params, ops, train_s (mean training time of a "
+      "run), runs_named (the runs' names), genotype.");
+  retrained->add_option("--from", o->retrained_from,
+                        "only genotypes this run mentions (a derive run's ranking, a search's "
+                        "samples)");
+  retrained->add_option("--name", o->retrained_name, "only train runs whose name contains TEXT");
+  retrained->callback([o] { query_retrained(*o); });
 
   auto* runs = subcommand(
       "runs", "every run with its epochs and best result",

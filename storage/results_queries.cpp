@@ -1,5 +1,9 @@
 #include "storage/results_queries.hpp"
 
+#include <cmath>
+
+#include <map>
+
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
@@ -291,6 +295,70 @@ ORDER BY w.value DESC, g.hash
     out.pairs.push_back(std::move(p));
   }
   out.tau = kendall_tau_b(rewards_of_pairs, retrained_of_pairs);
+  return out;
+}
+
+std::vector<RetrainedSummary> retrained_summaries(const ResultsDb& db, const RetrainedQuery& q) {
+  if (q.from_run) db.get_run(*q.from_run);  // throws if there is none
+  SqliteStatement query(db.connection(), R"sql(
+SELECT g.hash, g.canonical, u.name, v.value, t.value, g.fp_params + g.binary_params, g.ops,
+       (SELECT sum(wall_s) FROM epoch_metrics WHERE run_id = u.id)
+FROM runs u
+JOIN results v ON v.run_id = u.id AND v.metric = 'top1' AND v.split = 'valid'
+JOIN results t ON t.run_id = u.id AND t.metric = 'top1' AND t.split = 'test'
+               AND t.genotype_id = v.genotype_id
+JOIN genotypes g ON g.id = v.genotype_id
+WHERE u.kind = 'train' AND u.status = 'finished'
+  AND (?1 IS NULL OR g.id IN (SELECT genotype_id FROM results WHERE run_id = ?1
+                              UNION SELECT genotype_id FROM samples WHERE run_id = ?1))
+  AND (?2 IS NULL OR instr(u.name, ?2) > 0)
+ORDER BY g.hash, u.id
+)sql");
+  query.bind(1, q.from_run).bind(2, q.name_contains);
+  struct Runs {
+    RetrainedSummary s;
+    std::vector<double> valid, test, wall;
+    std::vector<std::string> names;
+  };
+  std::map<std::string, Runs> by_hash;
+  while (query.step()) {
+    Runs& r = by_hash[query.column_text(0)];
+    r.s.hash = query.column_text(0);
+    r.s.canonical = query.column_text(1);
+    const std::string name = query.column_text(2);
+    if (std::find(r.names.begin(), r.names.end(), name) == r.names.end()) r.names.push_back(name);
+    r.valid.push_back(query.column_double(3));
+    r.test.push_back(query.column_double(4));
+    r.s.params = query.column_optional_int64(5);
+    r.s.ops = query.column_optional_double(6);
+    r.wall.push_back(query.column_optional_double(7).value_or(0.0));
+  }
+  const auto mean = [](const std::vector<double>& x) {
+    double sum = 0.0;
+    for (double v : x) sum += v;
+    return sum / static_cast<double>(x.size());
+  };
+  const auto sd = [&](const std::vector<double>& x) {
+    if (x.size() < 2) return 0.0;
+    const double m = mean(x);
+    double squares = 0.0;
+    for (double v : x) squares += (v - m) * (v - m);
+    return std::sqrt(squares / static_cast<double>(x.size() - 1));
+  };
+  std::vector<RetrainedSummary> out;
+  for (auto& [hash, r] : by_hash) {
+    r.s.runs = static_cast<std::int64_t>(r.valid.size());
+    r.s.valid_mean = mean(r.valid);
+    r.s.valid_sd = sd(r.valid);
+    r.s.test_mean = mean(r.test);
+    r.s.test_sd = sd(r.test);
+    r.s.wall_s_mean = mean(r.wall);
+    for (const std::string& n : r.names) r.s.names += (r.s.names.empty() ? "" : ", ") + n;
+    out.push_back(r.s);
+  }
+  std::stable_sort(out.begin(), out.end(), [](const RetrainedSummary& a, const RetrainedSummary& b) {
+    return a.valid_mean > b.valid_mean;
+  });
   return out;
 }
 

@@ -156,4 +156,26 @@ struct RewardCorrelation {
 // not a search or derive run; fewer than 2 pairs is not an error (tau.tau_b is empty).
 RewardCorrelation reward_correlation(const ResultsDb& db, std::int64_t run_id);
 
+// Finished train runs grouped by the genotype they trained: the protocol's comparison table.
+// Means and sample standard deviations over the runs (seeds) of each genotype.
+struct RetrainedSummary {
+  std::string hash;
+  std::string canonical;
+  std::int64_t runs = 0;
+  double valid_mean = 0.0, valid_sd = 0.0;  // 'top1'/'valid': what selection may use
+  double test_mean = 0.0, test_sd = 0.0;    // 'top1'/'test': read once per run, at its end
+  std::optional<std::int64_t> params;
+  std::optional<double> ops;
+  double wall_s_mean = 0.0;                 // training time of a run (sum of its epochs)
+  std::string names;                        // the runs' names, distinct, joined by ", "
+};
+
+struct RetrainedQuery {
+  std::optional<std::int64_t> from_run;  // only genotypes this run mentions (e.g. a derive run)
+  std::optional<std::string> name_contains;  // only train runs whose name contains this
+};
+
+// By mean validation top-1, best first.
+std::vector<RetrainedSummary> retrained_summaries(const ResultsDb& db, const RetrainedQuery& q);
+
 }  // namespace bitnas
