@@ -2,6 +2,7 @@
 // The controller contract (aw_nas): sample genotypes, learn from their rewards, and save /
 // restore its complete state so an interrupted search resumes bit-identically. Controllers
 // are picked by `controller.type` in the search YAML.
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -43,6 +44,11 @@ class Controller {
   // (select_mixture) and they learn from its architecture gradients after a forward/backward
   // on a controller batch (learn_from_gradients); progress in [0, 1] drives schedules such as
   // GDAS's temperature. The other controllers learn from rewards only.
+  // What a genotype costs (OPs per image), for controllers that trade reward against cost
+  // (evolution with Pareto selection); the search installs the evaluator's cost count.
+  using CostModel = std::function<double(const Genotype&)>;
+  virtual void set_cost_model(CostModel cost) { (void)cost; }
+
   virtual bool learns_from_gradients() const { return false; }
   virtual void select_mixture(Supernet& supernet) { (void)supernet; }
   virtual void learn_from_gradients(const Supernet& supernet) { (void)supernet; }

@@ -9,7 +9,7 @@
 //     tournament_size: 25
 //
 // Keys per type (defaults in the settings structs):
-//   evolution:      population_size, tournament_size
+//   evolution:      population_size, tournament_size, selection (reward | pareto)
 //   reinforce:      hidden_size, lr, beta1, beta2, ema_decay, entropy_weight, tanh_constant,
 //                   temperature, init_range
 //   differentiable: mode (darts | gdas), lr, beta1, beta2, weight_decay, gumbel_temperature,

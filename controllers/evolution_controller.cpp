@@ -19,6 +19,23 @@ EvolutionController::EvolutionController(const SearchSpaceConfig& space,
 }
 
 const ScoredGenotype& EvolutionController::tournament_winner() {
+  if (settings_.selection == EvolutionSelection::pareto) {
+    if (!cost_) throw std::logic_error("evolution with Pareto selection needs a cost model");
+    std::vector<const ScoredGenotype*> drawn;
+    for (int i = 0; i < settings_.tournament_size; ++i)
+      drawn.push_back(&population_[rng_.below(population_.size())]);
+    std::vector<double> ops;
+    for (const ScoredGenotype* m : drawn) ops.push_back(cost_(m->genotype));
+    std::vector<const ScoredGenotype*> front;
+    for (std::size_t a = 0; a < drawn.size(); ++a) {
+      bool dominated = false;
+      for (std::size_t b = 0; b < drawn.size() && !dominated; ++b)
+        dominated = drawn[b]->reward >= drawn[a]->reward && ops[b] <= ops[a] &&
+                    (drawn[b]->reward > drawn[a]->reward || ops[b] < ops[a]);
+      if (!dominated) front.push_back(drawn[a]);
+    }
+    return *front[rng_.below(front.size())];
+  }
   const ScoredGenotype* winner = nullptr;
   for (int i = 0; i < settings_.tournament_size; ++i) {
     const ScoredGenotype& member = population_[rng_.below(population_.size())];

@@ -14,9 +14,16 @@
 
 namespace bitnas {
 
+// Tournament selection: the best reward of the drawn members (Real et al.), or `pareto`
+// (aw_nas's Pareto evolution): a member drawn uniformly from those of the drawn members no
+// other drawn member dominates in (higher reward, lower OPs), so cheap and accurate cells
+// both breed. Pareto needs a cost model (Controller::set_cost_model).
+enum class EvolutionSelection { reward, pareto };
+
 struct EvolutionSettings {
   int population_size = 100;
   int tournament_size = 25;
+  EvolutionSelection selection = EvolutionSelection::reward;
 };
 
 class EvolutionController : public Controller {
@@ -36,6 +43,8 @@ class EvolutionController : public Controller {
   std::vector<Genotype> rewards_to_refresh() const override;
   void refresh_rewards(const std::vector<double>& rewards) override;
 
+  void set_cost_model(CostModel cost) override { cost_ = std::move(cost); }
+
   ControllerState save() const override;
   void load(const ControllerState& state) override;
 
@@ -50,6 +59,7 @@ class EvolutionController : public Controller {
   Rng rng_;
   std::deque<ScoredGenotype> population_;
   EvaluationHistory history_;
+  CostModel cost_;
 };
 
 }  // namespace bitnas

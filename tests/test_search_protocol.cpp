@@ -232,6 +232,36 @@ TEST(SearchProtocol, EvolutionWithRefreshedRewardsBeatsRandomOnANoisyDriftingRew
   EXPECT_GT(evolved, drawn + 0.2) << "evolution " << evolved << " vs random " << drawn;
 }
 
+TEST(SearchProtocol, ParetoEvolutionBreedsTheCheapAndTheAccurate) {
+  // Reward favours bconv_5x5 edges; cost favours parameter-free ones. Reward-only selection
+  // drifts to the expensive op; Pareto selection keeps cheaper cells in the population too.
+  const SearchSpaceConfig space = testing::controller_test_space(4, kOps);
+  auto cost = [](const Genotype& g) {
+    double ops = 0.0;
+    for (const CellGenotype& cell : g.cells)
+      for (const GenotypeEdge& e : cell.edges) ops += is_parameter_free_op(e.op) ? 0.0 : 1.0;
+    return ops;
+  };
+  auto min_cost_after = [&](EvolutionSelection selection) {
+    EvolutionController evolution(space, {20, 8, selection}, 31);
+    evolution.set_cost_model(cost);
+    for (int i = 0; i < 400; ++i) {
+      const std::vector<Genotype> g = evolution.sample(1);
+      evolution.step(g, testing::rewards_of(g, "bconv_5x5"));
+    }
+    double lowest = 1e9;
+    for (const ScoredGenotype& m : evolution.population()) lowest = std::min(lowest, cost(m.genotype));
+    return lowest;
+  };
+  EXPECT_LT(min_cost_after(EvolutionSelection::pareto), min_cost_after(EvolutionSelection::reward));
+  EvolutionController no_cost(space, {4, 2, EvolutionSelection::pareto}, 1);
+  for (int i = 0; i < 4; ++i) {
+    const std::vector<Genotype> g = no_cost.sample(1);
+    no_cost.step(g, {0.5});
+  }
+  EXPECT_THROW(no_cost.sample(1), std::logic_error);
+}
+
 // ---- the test split ----------------------------------------------------------------------
 
 class QuietSearch : public SearchProgress {

@@ -170,6 +170,7 @@ class SearchLoop {
                              ? config_.schedule.supernet_steps_per_epoch
                              : supernet_batches_.num_batches()),
         schedule_(config_.weights_manager.schedule, config_.schedule.epochs, steps_per_epoch_) {
+    controller_->set_cost_model([this](const Genotype& g) { return evaluator_.ops_of(g); });
     if (steps_per_epoch_ > supernet_batches_.num_batches())
       throw std::invalid_argument(
           config_.source + ": search.supernet_steps_per_epoch is " +
