@@ -13,10 +13,10 @@ bool norm_precedes_conv(LayerOrder order) {
 }  // namespace
 
 BinaryConvUnit::BinaryConvUnit(int c_in, int c_out, LayerOrder order,
-                               const BinaryConv2dOptions& conv, float bn_eps,
+                               const BinaryConv2dOptions& conv, const BatchNormOptions& norm,
                                std::unique_ptr<Module> shortcut, Rng& rng)
     : order_(order),
-      bn_(norm_precedes_conv(order) ? c_in : c_out, BatchNormOptions{.eps = bn_eps}),
+      bn_(norm_precedes_conv(order) ? c_in : c_out, norm),
       conv_(c_in, c_out, conv, rng),
       shortcut_(std::move(shortcut)) {}
 
@@ -126,7 +126,9 @@ std::unique_ptr<BinaryConvUnit> make_binary_conv_unit(int c_in, int c_out, const
                                                       const OpContext& context) {
   const BinaryOpSettings& settings = context.space.binary;
   return std::make_unique<BinaryConvUnit>(c_in, c_out, order, binary_conv_options(settings, shape),
-                                          settings.bn_eps, std::move(shortcut), context.rng);
+                                          BatchNormOptions{.affine = context.affine_norms,
+                                                           .eps = settings.bn_eps},
+                                          std::move(shortcut), context.rng);
 }
 
 }  // namespace bitnas

@@ -27,7 +27,7 @@ class BinaryConvUnit : public Module {
   // `conv` carries this op's kernel/stride/padding/dilation/groups; `shortcut` may be null
   // (no per-op shortcut) and must map c_in to c_out at the conv's stride.
   BinaryConvUnit(int c_in, int c_out, LayerOrder order, const BinaryConv2dOptions& conv,
-                 float bn_eps, std::unique_ptr<Module> shortcut, Rng& rng);
+                 const BatchNormOptions& norm, std::unique_ptr<Module> shortcut, Rng& rng);
 
   std::string type_name() const override { return "BinaryConvUnit"; }
   Tensor forward(const Tensor& input, Mode mode) override;

@@ -18,6 +18,9 @@ namespace bitnas {
 struct OpContext {
   const SearchSpaceConfig& space;
   Rng& rng;
+  // false: BNs without learnable scale and shift (DARTS's differentiable search, where they
+  // would rescale the ops and blur the architecture weights).
+  bool affine_norms = true;
 };
 
 using OpFactory =

@@ -3,8 +3,8 @@
 namespace bitnas {
 
 std::unique_ptr<BatchNorm> make_batch_norm(int channels, const OpContext& context) {
-  return std::make_unique<BatchNorm>(channels,
-                                     BatchNormOptions{.eps = context.space.binary.bn_eps});
+  return std::make_unique<BatchNorm>(
+      channels, BatchNormOptions{.affine = context.affine_norms, .eps = context.space.binary.bn_eps});
 }
 
 std::unique_ptr<Conv2d> make_fp_conv(int c_in, int c_out, int kernel, int stride,

@@ -9,12 +9,13 @@
 
 namespace bitnas {
 
-Supernet::Supernet(const SearchSpaceConfig& space, const InputSpec& input, Rng& rng)
+Supernet::Supernet(const SearchSpaceConfig& space, const InputSpec& input, Rng& rng,
+                   bool affine_norms)
     : space_(space), input_(input), edges_(supernet_edges(space)) {
   group_first_row_.assign(static_cast<std::size_t>(space_.num_cell_groups), edges_.size());
   for (std::size_t e = edges_.size(); e-- > 0;) group_first_row_[edges_[e].group] = e;
 
-  const OpContext context{space_, rng};
+  const OpContext context{space_, rng, affine_norms};
   stem_ = make_stem(space_.stem, input.channels, space_.stem_channels(), context);
   const std::vector<StateSpec> states = chain_cells(
       StateSpec{space_.stem_channels(), 0}, space_.num_init_nodes,

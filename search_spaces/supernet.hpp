@@ -31,7 +31,9 @@ namespace bitnas {
 
 class Supernet : public Module {
  public:
-  Supernet(const SearchSpaceConfig& space, const InputSpec& input, Rng& rng);
+  // `affine_norms` false: the BNs of every op carry no learnable scale and shift (DARTS).
+  Supernet(const SearchSpaceConfig& space, const InputSpec& input, Rng& rng,
+           bool affine_norms = true);
 
   std::string type_name() const override { return "Supernet"; }
 

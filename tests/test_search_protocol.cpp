@@ -123,6 +123,20 @@ TEST(PathSampling, DroppedParameterFreeEdgesComputeWhatNoneComputes) {
   for (std::int64_t i = 0; i < dropped.numel(); ++i) EXPECT_EQ(dropped[i], none[i]) << i;
 }
 
+TEST(PathSampling, DifferentiableSupernetHasNoAffineNorms) {
+  const SearchSpaceConfig config = testing::space_from_yaml(testing::kConcatSpace);
+  Rng a(3), b(3);
+  Supernet affine(config, testing::kTinyInput, a);
+  Supernet plain(config, testing::kTinyInput, b, /*affine_norms=*/false);
+  auto norms = [](Supernet& net) {
+    int n = 0;
+    for (const auto& p : net.parameters()) n += p.param->role == ParamRole::norm;
+    return n;
+  };
+  EXPECT_GT(norms(affine), 0);
+  EXPECT_EQ(norms(plain), 0);
+}
+
 // ---- the shared-weights evaluator ---------------------------------------------------------
 
 class EvaluatorTest : public ::testing::Test {

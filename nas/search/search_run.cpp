@@ -152,7 +152,9 @@ class SearchLoop {
         progress_(progress),
         data_(load_search_data(config_)),
         init_rng_(config_.schedule.seed),
-        supernet_(config_.space, data_.input, init_rng_),
+        // DARTS: BNs without affine parameters while architecture weights are learned.
+        supernet_(config_.space, data_.input, init_rng_,
+                  config_.controller.kind != ControllerKind::differentiable),
         path_space_(config_.space, SamplingRules{config_.schedule.rules.sample_none, -1}),
         fair_sampler_(path_space_, config_.schedule.seed ^ 0xfa17ull),
         controller_(make_controller(config_.controller, config_.space, config_.schedule.seed,
