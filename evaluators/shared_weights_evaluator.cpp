@@ -55,7 +55,7 @@ void SharedWeightsEvaluator::prepare_path(const Genotype& genotype) {
       recalibration_->start_epoch(++recalibration_epoch_);
       if (!recalibration_->next(batch)) break;
     }
-    supernet_.forward(batch.images, Mode::train);
+    supernet_.forward(batch.images, Mode::train_no_grad);
   }
   for (BatchNorm* bn : norms) bn->use_momentum();
 }
@@ -75,7 +75,7 @@ Reward SharedWeightsEvaluator::evaluate(const Genotype& genotype, const Batch& b
     r.rejected = true;
   } else {
     prepare_path(genotype);
-    const Mode mode = config_.bn_mode == BnMode::train ? Mode::train : Mode::eval;
+    const Mode mode = config_.bn_mode == BnMode::train ? Mode::train_no_grad : Mode::eval;
     const Tensor logits = supernet_.forward(batch.images, mode);
     const CrossEntropyStats s = softmax_cross_entropy(logits, batch.labels);
     r = score(s.accuracy, s.loss, ops);
@@ -95,7 +95,7 @@ Reward SharedWeightsEvaluator::evaluate_all(const Genotype& genotype, BatchLoade
     return r;
   }
   prepare_path(genotype);
-  const Mode mode = config_.bn_mode == BnMode::train ? Mode::train : Mode::eval;
+  const Mode mode = config_.bn_mode == BnMode::train ? Mode::train_no_grad : Mode::eval;
   double loss = 0.0, correct = 0.0, images = 0.0;
   loader.start_epoch(0);
   Batch batch;

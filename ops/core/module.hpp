@@ -15,7 +15,12 @@
 
 namespace bitnas {
 
-enum class Mode { train, eval };
+// train: batch statistics, and every layer keeps what backward needs.
+// eval: running statistics, nothing kept.
+// train_no_grad: the forward of train (batch statistics, running averages updated, the same
+// output bits) for a pass that is never differentiated (a shared-weights evaluation with BN
+// in train mode, BN recalibration): nothing is kept, so it costs no more memory than eval.
+enum class Mode { train, eval, train_no_grad };
 
 // What a parameter is, so optimizers can build parameter groups (BMXNet applies no weight
 // decay to binary latent weights nor to batch-norm affine parameters).

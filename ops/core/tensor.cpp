@@ -26,6 +26,13 @@ std::string shape_string(const Shape& shape) {
 Tensor::Tensor(Shape shape, float fill)
     : shape_(std::move(shape)), data_(static_cast<std::size_t>(shape_numel(shape_)), fill) {}
 
+Tensor Tensor::uninitialized(Shape shape) {
+  Tensor t;
+  t.data_.resize(static_cast<std::size_t>(shape_numel(shape)));
+  t.shape_ = std::move(shape);
+  return t;
+}
+
 Tensor::Tensor(Shape shape, std::initializer_list<float> values)
     : shape_(std::move(shape)), data_(values.begin(), values.end()) {
   if (static_cast<std::int64_t>(data_.size()) != shape_numel(shape_))
@@ -49,13 +56,14 @@ float Tensor::at(int n, int h, int w, int c) const {
   return data_[((static_cast<std::size_t>(n) * shape_[1] + h) * shape_[2] + w) * shape_[3] + c];
 }
 
-Tensor Tensor::reshaped(Shape shape) const {
+Tensor Tensor::reshaped(Shape shape) const& { return Tensor(*this).reshaped(std::move(shape)); }
+
+Tensor Tensor::reshaped(Shape shape) && {
   if (shape_numel(shape) != numel())
     throw std::invalid_argument("cannot reshape " + shape_string() + " to " +
                                 bitnas::shape_string(shape));
-  Tensor t = *this;
-  t.shape_ = std::move(shape);
-  return t;
+  shape_ = std::move(shape);
+  return std::move(*this);
 }
 
 void Tensor::fill(float value) { std::fill(data_.begin(), data_.end(), value); }

@@ -5,29 +5,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
-#include <new>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "ops/core/aligned_allocator.hpp"
+
 namespace bitnas {
-
-// 64-byte aligned storage so AVX-512 loads of whole rows never split cache lines.
-template <typename T>
-struct AlignedAllocator {
-  using value_type = T;
-  static constexpr std::align_val_t alignment{64};
-  AlignedAllocator() noexcept = default;
-  template <typename U>
-  AlignedAllocator(const AlignedAllocator<U>&) noexcept {}
-  T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), alignment)); }
-  void deallocate(T* p, std::size_t) noexcept { ::operator delete(p, alignment); }
-  template <typename U>
-  bool operator==(const AlignedAllocator<U>&) const noexcept { return true; }
-};
-
-template <typename T>
-using AlignedVector = std::vector<T, AlignedAllocator<T>>;
 
 using Shape = std::vector<int>;
 
@@ -38,6 +22,9 @@ class Tensor {
   Tensor(Shape shape, std::initializer_list<float> values);
 
   static Tensor zeros_like(const Tensor& other) { return Tensor(other.shape()); }
+  // Values left unset: for outputs whose every element is written before it is read, which
+  // saves the zero-fill pass (and, for fresh pages, half the page-fault work).
+  static Tensor uninitialized(Shape shape);
 
   const Shape& shape() const { return shape_; }
   int rank() const { return static_cast<int>(shape_.size()); }
@@ -58,7 +45,9 @@ class Tensor {
   float at(int n, int h, int w, int c) const;
 
   // Same data, new shape with the same element count.
-  Tensor reshaped(Shape shape) const;
+  Tensor reshaped(Shape shape) const&;
+  // The same without a copy, for a tensor that is not needed any more.
+  Tensor reshaped(Shape shape) &&;
   void fill(float value);
   // this += other (same shape).
   void add_(const Tensor& other);
@@ -70,7 +59,7 @@ class Tensor {
 
  private:
   Shape shape_;
-  AlignedVector<float> data_;
+  std::vector<float, DefaultInitAlignedAllocator<float>> data_;
 };
 
 std::string shape_string(const Shape& shape);

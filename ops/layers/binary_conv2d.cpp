@@ -16,7 +16,7 @@ namespace {
 
 template <typename F>
 Tensor map_values(const Tensor& a, F f) {
-  Tensor out(a.shape());
+  Tensor out = Tensor::uninitialized(a.shape());
   for_each_row_block(a.numel(), 1, [&](std::int64_t b, std::int64_t e) {
     for (std::int64_t i = b; i < e; ++i) out[i] = f(a[i]);
   });
@@ -139,10 +139,13 @@ Tensor BinaryConv2d::forward(const Tensor& input, Mode mode) {
 Tensor BinaryConv2d::bitwise_forward(const Tensor& input, const ConvGeometry& g, bool keep_dot,
                                      ForwardState& s) {
   const PackedWeightCache& w = packed_weights();
-  pack_signs_nhwc(input, g.groups, packed_input_);
+  // Local, not a member: a supernet holds hundreds of these layers, and a packed copy of
+  // each one's last input would stay allocated for nothing.
+  PackedActivations packed_input;
+  pack_signs_nhwc(input, g.groups, packed_input);
   Tensor y;
   const OutputTransform transform{w.epilogue.scale.data(), w.epilogue.offset.data()};
-  binary_conv_forward(packed_input_, w.weights, g, options_.pad_mode, transform, y);
+  binary_conv_forward(packed_input, w.weights, g, options_.pad_mode, transform, y);
   s.alpha = w.epilogue.alpha;
   if (options_.activation_scale == ActivationScale::xnor_k) {
     s.k_map = xnor_k_map(input, g);
@@ -150,7 +153,7 @@ Tensor BinaryConv2d::bitwise_forward(const Tensor& input, const ConvGeometry& g,
   }
   // A second, unscaled kernel run is cheaper than recovering dot from y by division (which
   // fails where alpha or K is 0) and keeps train and eval outputs bit-identical.
-  if (keep_dot) binary_conv_forward(packed_input_, w.weights, g, options_.pad_mode, {}, s.dot);
+  if (keep_dot) binary_conv_forward(packed_input, w.weights, g, options_.pad_mode, {}, s.dot);
   return y;
 }
 
@@ -213,7 +216,7 @@ Tensor BinaryConv2d::backward(const Tensor& grad_output) {
   auto k_at = [&](std::int64_t p) { return xnor ? s.k_map[p] : 1.0f; };
 
   // dL/d(dot): y = K * (dot * alpha*m + alpha*m*c).
-  Tensor grad_dot(grad_output.shape());
+  Tensor grad_dot = Tensor::uninitialized(grad_output.shape());
   for_each_row_block(pixels, oc, [&](std::int64_t b, std::int64_t end) {
     for (std::int64_t p = b; p < end; ++p)
       for (int o = 0; o < oc; ++o)
@@ -259,6 +262,9 @@ Tensor BinaryConv2d::backward(const Tensor& grad_output) {
     }
   }
   weight_.grad.add_(grad_w);
+  // Backward is the saved input's last use: free it now, not at the next forward.
+  state_ = ForwardState{};
+  has_state_ = false;
   return grad_input;
 }
 

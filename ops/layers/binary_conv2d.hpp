@@ -78,7 +78,7 @@ class BinaryConv2d : public Module {
     std::uint64_t version = 0;
     bool valid = false;
   };
-  // What backward needs from the last train-mode forward.
+  // What backward needs from the last train-mode forward, kept until that backward.
   struct ForwardState {
     Tensor input;
     ConvGeometry geometry;
@@ -106,7 +106,6 @@ class BinaryConv2d : public Module {
   std::optional<Isa> forced_isa_;
   PackedWeightCache packed_;
   std::uint64_t pack_count_ = 0;
-  PackedActivations packed_input_;  // reused storage
   ForwardState state_;
   bool has_state_ = false;
   Shape last_input_shape_;
