@@ -67,7 +67,8 @@ class Module {
   virtual Tensor forward(const Tensor& input, Mode mode) = 0;
 
   // Given dLoss/dOutput of the last train-mode forward, accumulates dLoss/dParameter into each
-  // Parameter::grad and returns dLoss/dInput.
+  // Parameter::grad and returns dLoss/dInput. Once per train-mode forward: layers free what
+  // they saved for backward as soon as it has used it, so a second call throws.
   virtual Tensor backward(const Tensor& grad_output) = 0;
 
   // Direct sub-modules with their names, in execution order. Containers override this, so

@@ -1,5 +1,8 @@
 #include "ops/core/tensor.hpp"
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -68,13 +71,37 @@ Tensor Tensor::reshaped(Shape shape) && {
 
 void Tensor::fill(float value) { std::fill(data_.begin(), data_.end(), value); }
 
+namespace {
+
+// Elementwise passes over large tensors (shortcut sums of whole activations) split across the
+// cores; each element is computed alone, so the split does not change any bit.
+template <typename Fn>
+void for_each_block(std::size_t n, Fn&& fn) {
+  constexpr std::size_t kBlock = 16384;
+  if (n <= kBlock) {
+    fn(std::size_t{0}, n);
+    return;
+  }
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, kBlock),
+                    [&](const tbb::blocked_range<std::size_t>& r) { fn(r.begin(), r.end()); });
+}
+
+}  // namespace
+
 void Tensor::add_(const Tensor& other) {
   require_same_shape(*this, other, "Tensor::add_");
-  for (std::size_t i = 0; i < data_.size(); ++i) data_[i] += other.data_[i];
+  float* out = data_.data();
+  const float* in = other.data_.data();
+  for_each_block(data_.size(), [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) out[i] += in[i];
+  });
 }
 
 void Tensor::scale_(float factor) {
-  for (float& v : data_) v *= factor;
+  float* out = data_.data();
+  for_each_block(data_.size(), [&](std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) out[i] *= factor;
+  });
 }
 
 std::string Tensor::shape_string() const { return bitnas::shape_string(shape_); }

@@ -60,9 +60,11 @@ void float_conv_backward(const Tensor& x, const Tensor& w, const Tensor& grad_ou
   const long out_image = static_cast<long>(P) * g.out_c;
 
   if (grad_input) {
-    if (grad_input->shape() != x.shape()) *grad_input = Tensor(x.shape());
-    else grad_input->fill(0.0f);
+    if (grad_input->shape() != x.shape()) *grad_input = Tensor::uninitialized(x.shape());
     tbb::parallel_for(0, g.batch, [&](int n) {
+      // Each task clears its own image before accumulating into it: the zero-fill runs on
+      // every core and leaves the image in cache for col2im.
+      std::fill_n(grad_input->data() + n * in_image, in_image, 0.0f);
       std::vector<float> dcols(static_cast<std::size_t>(P) * K);
       for (int grp = 0; grp < g.groups; ++grp) {
         auto dy = matrix_view(grad_output.data() + n * out_image + grp * og, P, og, g.out_c);
