@@ -232,6 +232,55 @@ TEST(BinaryConv2dBackward, ActivationSteMasksOnAHandExample) {
   }
 }
 
+// The input gradient under the indicator STE (kept as one byte per input value, not the
+// input) against the float conv's backward on the +-1 tensors, masked by |x| <= t, bit for
+// bit, on odd shapes, every pad mode, strides, dilation and groups; inputs include exact
+// zeros and values exactly at the threshold.
+TEST(BinaryConv2dBackward, IndicatorSteMatchesFloatConvBackwardOnSigns) {
+  struct Case {
+    int batch, h, w, in, out, kernel, stride, padding, dilation, groups;
+    PadMode pad;
+    float threshold;
+  };
+  for (const Case& c : {Case{3, 5, 7, 6, 5, 3, 1, 1, 1, 1, PadMode::zero, 1.0f},
+                        Case{2, 7, 5, 6, 4, 3, 2, 1, 2, 2, PadMode::minus_one, 1.3f},
+                        Case{1, 9, 9, 3, 7, 5, 1, 2, 1, 1, PadMode::plus_one, 0.5f},
+                        Case{2, 4, 6, 65, 3, 1, 1, 0, 1, 1, PadMode::zero, 1.0f}}) {
+    Rng rng(31);
+    BinaryConv2dOptions opt;
+    opt.kernel = c.kernel;
+    opt.stride = c.stride;
+    opt.padding = c.padding;
+    opt.dilation = c.dilation;
+    opt.groups = c.groups;
+    opt.pad_mode = c.pad;
+    opt.ste_threshold = c.threshold;
+    BinaryConv2d layer(c.in, c.out, opt, rng);
+    Tensor x = random_tensor({c.batch, c.h, c.w, c.in}, rng);
+    x.scale_(2.0f);
+    x[0] = 0.0f;
+    x[1] = -0.0f;
+    x[2] = c.threshold;
+    x[3] = -c.threshold;
+    const ConvGeometry g = layer.geometry(x.shape());
+    const Tensor dy = random_tensor(g.output_shape(), rng);
+    layer.zero_grad();
+    layer.forward(x, Mode::train);
+    const Tensor dx = layer.backward(dy);
+
+    Tensor expect_dx, expect_dw(layer.weight().value.shape());
+    float_conv_backward(pm1_tensor(x), pm1_tensor(layer.weight().value), dy, g,
+                        pad_value(c.pad), &expect_dx, &expect_dw);
+    for (std::int64_t i = 0; i < x.numel(); ++i)
+      expect_dx[i] *= std::abs(x[i]) <= c.threshold ? 1.0f : 0.0f;
+    ASSERT_EQ(dx.shape(), expect_dx.shape());
+    for (std::int64_t i = 0; i < dx.numel(); ++i)
+      ASSERT_EQ(dx[i], expect_dx[i]) << opt.to_string() << " input gradient at " << i;
+    for (std::int64_t i = 0; i < expect_dw.numel(); ++i)
+      ASSERT_EQ(layer.weight().grad[i], expect_dw[i]) << opt.to_string() << " weight gradient at " << i;
+  }
+}
+
 TEST(BinaryConv2dBackward, WeightSteAndScaleGradientOnAHandExample) {
   // y_i = alpha * sign(W) * sign(x_i), alpha = |W| for one weight. Through the STE,
   // dL/dW = alpha * sum G_i sign(x_i) = 0.3 * (1 + 2 - 3 - 4) = -1.2; a flowing scale adds

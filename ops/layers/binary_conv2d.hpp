@@ -80,7 +80,10 @@ class BinaryConv2d : public Module {
   };
   // What backward needs from the last train-mode forward, kept until that backward.
   struct ForwardState {
+    // The input, when backward needs its values (approx_sign STE, the XNOR K-map, the
+    // surrogate forward); else only, per value, what backward reads of it (input_codes).
     Tensor input;
+    std::vector<std::uint8_t, DefaultInitAlignedAllocator<std::uint8_t>> codes;
     ConvGeometry geometry;
     std::vector<float> alpha;
     Tensor k_map;  // [N, OH, OW, 1]; empty without xnor_k
@@ -94,6 +97,7 @@ class BinaryConv2d : public Module {
   };
 
   Epilogue make_epilogue(std::vector<float> alpha) const;
+  bool backward_needs_input_values() const;
   const PackedWeightCache& packed_weights();
   bool scale_gradient_flows() const;
   Tensor bitwise_forward(const Tensor& input, const ConvGeometry& g, bool keep_dot,
