@@ -238,25 +238,21 @@ TEST(BinaryConv2dBackward, ActivationSteMasksOnAHandExample) {
 // zeros and values exactly at the threshold.
 TEST(BinaryConv2dBackward, IndicatorSteMatchesFloatConvBackwardOnSigns) {
   struct Case {
-    int batch, h, w, in, out, kernel, stride, padding, dilation, groups;
+    Geometry geo;
+    int batch, width;
     PadMode pad;
     float threshold;
   };
-  for (const Case& c : {Case{3, 5, 7, 6, 5, 3, 1, 1, 1, 1, PadMode::zero, 1.0f},
-                        Case{2, 7, 5, 6, 4, 3, 2, 1, 2, 2, PadMode::minus_one, 1.3f},
-                        Case{1, 9, 9, 3, 7, 5, 1, 2, 1, 1, PadMode::plus_one, 0.5f},
-                        Case{2, 4, 6, 65, 3, 1, 1, 0, 1, 1, PadMode::zero, 1.0f}}) {
+  for (const Case& c : {Case{{6, 5, 5, 3, 1, 1, 1, 1}, 3, 7, PadMode::zero, 1.0f},
+                        Case{{6, 4, 7, 3, 2, 1, 2, 2}, 2, 5, PadMode::minus_one, 1.3f},
+                        Case{{3, 7, 9, 5, 1, 2, 1, 1}, 1, 9, PadMode::plus_one, 0.5f},
+                        Case{{65, 3, 4, 1, 1, 0, 1, 1}, 2, 6, PadMode::zero, 1.0f}}) {
     Rng rng(31);
-    BinaryConv2dOptions opt;
-    opt.kernel = c.kernel;
-    opt.stride = c.stride;
-    opt.padding = c.padding;
-    opt.dilation = c.dilation;
-    opt.groups = c.groups;
+    BinaryConv2dOptions opt = with_geometry(c.geo);
     opt.pad_mode = c.pad;
     opt.ste_threshold = c.threshold;
-    BinaryConv2d layer(c.in, c.out, opt, rng);
-    Tensor x = random_tensor({c.batch, c.h, c.w, c.in}, rng);
+    BinaryConv2d layer(c.geo.in_c, c.geo.out_c, opt, rng);
+    Tensor x = random_tensor({c.batch, c.geo.h, c.width, c.geo.in_c}, rng);
     x.scale_(2.0f);
     x[0] = 0.0f;
     x[1] = -0.0f;

@@ -23,11 +23,6 @@
 namespace bitnas {
 namespace {
 
-using testing::bit_identical;
-using testing::kTinyInput;
-using testing::random_images;
-using testing::random_tensor;
-
 struct LayerCase {
   std::string name;
   std::function<std::unique_ptr<Module>(Rng&)> make;
@@ -54,17 +49,17 @@ TEST(MemoryPlan, LayersFreeWhatTheySavedOnceBackwardHasUsedIt) {
     SCOPED_TRACE(c.name);
     Rng rng(3);
     std::unique_ptr<Module> layer = c.make(rng);
-    const Tensor x = random_tensor({4, 7, 9, 6}, 11);
+    const Tensor x = testing::random_tensor({4, 7, 9, 6}, 11);
     layer->forward(x, Mode::eval);  // builds what is cached per weight version (packed bits)
     const std::int64_t before = live_aligned_bytes();
     {
       const Tensor y = layer->forward(x, Mode::train);
       EXPECT_GT(live_aligned_bytes(), before + y.numel() * 4) << "nothing saved for backward?";
-      const Tensor dx = layer->backward(random_tensor(y.shape(), 12));
+      const Tensor dx = layer->backward(testing::random_tensor(y.shape(), 12));
       EXPECT_TRUE(dx.same_shape(x));
     }
     EXPECT_EQ(live_aligned_bytes(), before);
-    EXPECT_THROW(layer->backward(random_tensor(layer->forward(x, Mode::eval).shape(), 12)),
+    EXPECT_THROW(layer->backward(testing::random_tensor(layer->forward(x, Mode::eval).shape(), 12)),
                  std::logic_error);
   }
 }
@@ -74,7 +69,7 @@ TEST(MemoryPlan, TrainNoGradForwardIsTheTrainForwardKeepingNothing) {
     SCOPED_TRACE(c.name);
     Rng rng_a(5), rng_b(5);
     std::unique_ptr<Module> a = c.make(rng_a), b = c.make(rng_b);
-    const Tensor x = random_tensor({4, 7, 9, 6}, 13);
+    const Tensor x = testing::random_tensor({4, 7, 9, 6}, 13);
     a->forward(x, Mode::eval);
     b->forward(x, Mode::eval);
     const std::int64_t before = live_aligned_bytes();
@@ -83,11 +78,11 @@ TEST(MemoryPlan, TrainNoGradForwardIsTheTrainForwardKeepingNothing) {
     const Tensor y = b->forward(x, Mode::train_no_grad);
     EXPECT_EQ(live_aligned_bytes() - with_train_state, y.numel() * 4) << "kept more than y";
     EXPECT_GT(with_train_state - before, y_train.numel() * 4);
-    EXPECT_TRUE(bit_identical(y, y_train));
+    EXPECT_TRUE(testing::bit_identical(y, y_train));
     const std::vector<NamedBuffer> buffers_a = a->buffers(), buffers_b = b->buffers();
     ASSERT_EQ(buffers_a.size(), buffers_b.size());
     for (std::size_t k = 0; k < buffers_a.size(); ++k)
-      EXPECT_TRUE(bit_identical(*buffers_a[k].tensor, *buffers_b[k].tensor)) << buffers_a[k].name;
+      EXPECT_TRUE(testing::bit_identical(*buffers_a[k].tensor, *buffers_b[k].tensor)) << buffers_a[k].name;
     EXPECT_THROW(b->backward(y), std::logic_error);
   }
 }
@@ -96,21 +91,21 @@ TEST(MemoryPlan, TrainNoGradForwardIsTheTrainForwardKeepingNothing) {
 // the shared-weights evaluator does with BN in train mode; returns the bytes still allocated
 // afterwards beyond what the supernet held when built.
 std::int64_t bytes_kept_by_search_steps(int batch) {
-  const Tensor images = random_images(kTinyInput, batch, 23);
+  const Tensor images = testing::random_images(testing::kTinyInput, batch, 23);
   const std::int64_t start = live_aligned_bytes();
   std::int64_t built = 0;
   std::int64_t kept = 0;
   {
     const SearchSpaceConfig space = testing::space_from_yaml(testing::kConcatSpace);
     Rng rng(21);
-    Supernet supernet(space, kTinyInput, rng);
+    Supernet supernet(space, testing::kTinyInput, rng);
     built = live_aligned_bytes() - start;
     const GenotypeSpace genotypes(space);
     Rng sampler(22);
     for (int step = 0; step < 4; ++step) {
       supernet.set_genotype(genotypes.random(sampler));
       const Tensor logits = supernet.forward(images, Mode::train);
-      supernet.backward(random_tensor(logits.shape(), 24 + step));
+      supernet.backward(testing::random_tensor(logits.shape(), 24 + step));
       supernet.set_genotype(genotypes.random(sampler));
       supernet.forward(images, Mode::train_no_grad);
     }
