@@ -2,6 +2,7 @@
 // The controller contract (aw_nas): sample genotypes, learn from their rewards, and save /
 // restore its complete state so an interrupted search resumes bit-identically. Controllers
 // are picked by `controller.type` in the search YAML.
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -11,6 +12,7 @@
 #include "ops/core/tensor.hpp"
 #include "search_spaces/genotype.hpp"
 #include "search_spaces/genotype_space.hpp"
+#include "search_spaces/supernet.hpp"
 
 namespace bitnas {
 
@@ -31,6 +33,26 @@ class Controller {
   virtual void step(const std::vector<Genotype>& genotypes, const std::vector<double>& rewards) = 0;
   // The genotypes the controller currently believes best, best first (derive).
   virtual std::vector<Genotype> best(int n) = 0;
+
+  // Rewards measured on an older supernet go stale as it trains. The genotypes whose stored
+  // rewards the controller still acts on (evolution: its living population), and their fresh
+  // rewards, in the same order, once the search has re-measured them.
+  virtual std::vector<Genotype> rewards_to_refresh() const { return {}; }
+  virtual void refresh_rewards(const std::vector<double>& rewards) { (void)rewards; }
+
+  // Gradient-based controllers (DARTS, GDAS): the supernet trains on their mixture
+  // (select_mixture) and they learn from its architecture gradients after a forward/backward
+  // on a controller batch (learn_from_gradients); progress in [0, 1] drives schedules such as
+  // GDAS's temperature. The other controllers learn from rewards only.
+  // What a genotype costs (OPs per image), for controllers that trade reward against cost
+  // (evolution with Pareto selection); the search installs the evaluator's cost count.
+  using CostModel = std::function<double(const Genotype&)>;
+  virtual void set_cost_model(CostModel cost) { (void)cost; }
+
+  virtual bool learns_from_gradients() const { return false; }
+  virtual void select_mixture(Supernet& supernet) { (void)supernet; }
+  virtual void learn_from_gradients(const Supernet& supernet) { (void)supernet; }
+  virtual void set_progress(double fraction) { (void)fraction; }
 
   virtual ControllerState save() const = 0;
   // Throws std::invalid_argument when the state is not this controller's.

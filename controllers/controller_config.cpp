@@ -26,7 +26,7 @@ namespace {
 const std::map<std::string, std::vector<std::string>>& keys_by_type() {
   static const std::map<std::string, std::vector<std::string>> keys = {
       {"random", {}},
-      {"evolution", {"population_size", "tournament_size"}},
+      {"evolution", {"population_size", "tournament_size", "selection"}},
       {"reinforce",
        {"hidden_size", "lr", "beta1", "beta2", "ema_decay", "entropy_weight", "tanh_constant",
         "temperature", "init_range"}},
@@ -68,6 +68,9 @@ EvolutionSettings parse_evolution(const ConfigSection& s) {
   EvolutionSettings e;
   e.population_size = int_at_least(s, "population_size", e.population_size, 1);
   e.tournament_size = int_at_least(s, "tournament_size", e.tournament_size, 1);
+  e.selection = s.get_choice("selection", {"reward", "pareto"}, "reward") == "reward"
+                    ? EvolutionSelection::reward
+                    : EvolutionSelection::pareto;
   if (e.tournament_size > e.population_size)
     s.fail("tournament_size", "must not exceed population_size (" +
                                   std::to_string(e.population_size) + "), got " +
@@ -135,11 +138,12 @@ ControllerConfig parse_controller_config(const ConfigSection& s) {
 }
 
 std::unique_ptr<Controller> make_controller(const ControllerConfig& config,
-                                            const SearchSpaceConfig& space, std::uint64_t seed) {
+                                            const SearchSpaceConfig& space, std::uint64_t seed,
+                                            SamplingRules rules) {
   switch (config.kind) {
-    case ControllerKind::random: return std::make_unique<RandomController>(space, seed);
+    case ControllerKind::random: return std::make_unique<RandomController>(space, seed, rules);
     case ControllerKind::evolution:
-      return std::make_unique<EvolutionController>(space, config.evolution, seed);
+      return std::make_unique<EvolutionController>(space, config.evolution, seed, rules);
     case ControllerKind::reinforce:
       return std::make_unique<ReinforceController>(space, config.reinforce, seed);
     case ControllerKind::differentiable:

@@ -9,7 +9,7 @@
 //     tournament_size: 25
 //
 // Keys per type (defaults in the settings structs):
-//   evolution:      population_size, tournament_size
+//   evolution:      population_size, tournament_size, selection (reward | pareto)
 //   reinforce:      hidden_size, lr, beta1, beta2, ema_decay, entropy_weight, tanh_constant,
 //                   temperature, init_range
 //   differentiable: mode (darts | gdas), lr, beta1, beta2, weight_decay, gumbel_temperature,
@@ -45,7 +45,10 @@ struct ControllerConfig {
 ControllerConfig parse_controller_config(const ConfigSection& section);
 
 // The controller of `config.kind` over `space`, seeded with `seed`.
+// Random and evolution sample within `rules`; the others are judged by them through their
+// rewards (the search rejects a genotype that breaks them).
 std::unique_ptr<Controller> make_controller(const ControllerConfig& config,
-                                            const SearchSpaceConfig& space, std::uint64_t seed);
+                                            const SearchSpaceConfig& space, std::uint64_t seed,
+                                            SamplingRules rules = {});
 
 }  // namespace bitnas

@@ -61,7 +61,13 @@ class DifferentiableController : public Controller {
   void apply_weight_gradients(const EdgeWeights& weight_grad);
 
   // Fraction of the search done, clamped to [0, 1]; sets the GDAS temperature.
-  void set_progress(double fraction);
+  void set_progress(double fraction) override;
+
+  bool learns_from_gradients() const override { return true; }
+  void select_mixture(Supernet& supernet) override { supernet.set_edge_weights(edge_weights()); }
+  void learn_from_gradients(const Supernet& supernet) override {
+    apply_weight_gradients(supernet.edge_weight_gradients());
+  }
   double temperature() const;
 
   const std::vector<SupernetEdge>& edges() const { return edges_; }

@@ -14,16 +14,23 @@
 
 namespace bitnas {
 
+// Tournament selection: the best reward of the drawn members (Real et al.), or `pareto`
+// (aw_nas's Pareto evolution): a member drawn uniformly from those of the drawn members no
+// other drawn member dominates in (higher reward, lower OPs), so cheap and accurate cells
+// both breed. Pareto needs a cost model (Controller::set_cost_model).
+enum class EvolutionSelection { reward, pareto };
+
 struct EvolutionSettings {
   int population_size = 100;
   int tournament_size = 25;
+  EvolutionSelection selection = EvolutionSelection::reward;
 };
 
 class EvolutionController : public Controller {
  public:
   // Throws std::invalid_argument unless 1 <= tournament_size <= population_size.
   EvolutionController(const SearchSpaceConfig& space, const EvolutionSettings& settings,
-                      std::uint64_t seed);
+                      std::uint64_t seed, SamplingRules rules = {});
 
   std::string type_name() const override { return "evolution"; }
   std::vector<Genotype> sample(int n) override;
@@ -31,6 +38,12 @@ class EvolutionController : public Controller {
   void step(const std::vector<Genotype>& genotypes, const std::vector<double>& rewards) override;
   // From every evaluation so far, not only the living population.
   std::vector<Genotype> best(int n) override { return history_.best(n); }
+
+  // The living population: tournaments compare its rewards, so they are re-measured.
+  std::vector<Genotype> rewards_to_refresh() const override;
+  void refresh_rewards(const std::vector<double>& rewards) override;
+
+  void set_cost_model(CostModel cost) override { cost_ = std::move(cost); }
 
   ControllerState save() const override;
   void load(const ControllerState& state) override;
@@ -46,6 +59,7 @@ class EvolutionController : public Controller {
   Rng rng_;
   std::deque<ScoredGenotype> population_;
   EvaluationHistory history_;
+  CostModel cost_;
 };
 
 }  // namespace bitnas

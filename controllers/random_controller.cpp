@@ -43,8 +43,9 @@ void for_each_decision_vector(const GenotypeSpace& space, int num_node_inputs, V
 
 }  // namespace
 
-RandomController::RandomController(const SearchSpaceConfig& space, std::uint64_t seed)
-    : space_config_(space), space_(space), rng_(seed), history_(space.num_init_nodes) {}
+RandomController::RandomController(const SearchSpaceConfig& space, std::uint64_t seed,
+                                   SamplingRules rules)
+    : space_config_(space), space_(space, rules), rng_(seed), history_(space.num_init_nodes) {}
 
 const std::vector<RandomController::Distinct>& RandomController::distinct_genotypes() {
   if (!distinct_) {
@@ -52,7 +53,9 @@ const std::vector<RandomController::Distinct>& RandomController::distinct_genoty
     if (space_.log10_size() <= std::log10(kMaxEnumerated)) {
       std::set<std::string> seen;
       for_each_decision_vector(space_, space_config_.num_node_inputs, [&](const std::vector<int>& d) {
-        std::string hash = genotype_hash(space_.decode(d), space_config_.num_init_nodes);
+        const Genotype g = space_.decode(d);
+        if (!space_.allowed(g)) return;
+        std::string hash = genotype_hash(g, space_config_.num_init_nodes);
         if (seen.insert(hash).second) distinct_->push_back({std::move(hash), d});
       });
     }

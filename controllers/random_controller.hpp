@@ -21,7 +21,7 @@ namespace bitnas {
 
 class RandomController : public Controller {
  public:
-  RandomController(const SearchSpaceConfig& space, std::uint64_t seed);
+  RandomController(const SearchSpaceConfig& space, std::uint64_t seed, SamplingRules rules = {});
 
   std::string type_name() const override { return "random"; }
   std::vector<Genotype> sample(int n) override;

@@ -78,4 +78,14 @@ DataSplits carve_splits(const Dataset& train, const std::vector<SplitPortion>& p
   return out;
 }
 
+std::vector<int> random_subset(std::vector<int> indices, int count, std::uint64_t seed) {
+  if (count <= 0 || static_cast<int>(indices.size()) <= count) return indices;
+  Rng rng(seed ^ 0x7e57c0de5eedull);
+  for (std::size_t i = 0; i < static_cast<std::size_t>(count); ++i)
+    std::swap(indices[i], indices[i + rng.below(indices.size() - i)]);
+  indices.resize(static_cast<std::size_t>(count));
+  std::sort(indices.begin(), indices.end());
+  return indices;
+}
+
 }  // namespace bitnas

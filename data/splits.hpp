@@ -46,4 +46,9 @@ class DataSplits {
 DataSplits carve_splits(const Dataset& train, const std::vector<SplitPortion>& portions,
                         std::uint64_t seed);
 
+// `count` of `indices` drawn at random by `seed` (not the lowest-numbered ones, which follow
+// whatever order the files have), in ascending order; all of them when count <= 0 or count
+// >= their number.
+std::vector<int> random_subset(std::vector<int> indices, int count, std::uint64_t seed);
+
 }  // namespace bitnas

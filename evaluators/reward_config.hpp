@@ -5,26 +5,36 @@
 
 namespace bitnas {
 
-// BN during reward evaluation: batch statistics of the reward batch (aw_nas), or running
-// statistics recalibrated on a few training batches first (SPOS).
+// BN during reward evaluation: running statistics recalibrated for the genotype's path on a
+// fixed set of training images first (SPOS; the default, because a path's BN statistics in a
+// supernet belong to no single path), or batch statistics of the reward batch (aw_nas).
 enum class BnMode { train, recalibrate };
 const char* to_string(BnMode mode);
 
 struct EvaluatorConfig {
-  BnMode bn_mode = BnMode::train;
-  int recalibration_batches = 4;  // recalibrate: training batches to re-estimate BN statistics
-  int batch_size = 128;           // images in one reward batch
+  BnMode bn_mode = BnMode::recalibrate;
+  int recalibration_images = 2048;  // recalibrate: training images that re-estimate BN statistics
+  int batch_size = 256;             // images in one reward batch
+  // Every reward is measured on the same reward_batches full batches of the controller
+  // portion, so rewards compare across genotypes and steps.
+  int reward_batches = 2;
+  // Re-measure the rewards a controller keeps (evolution's population) once per epoch, after
+  // the supernet changed; off, tournaments compare rewards of supernets of different ages.
+  bool refresh_rewards = true;
 };
 
-// accuracy: reward = top-1. ops_budget: genotypes above max_ops (OPs = FLOPs + BOPs/64 per
-// image) are rejected before evaluation (reward 0) or penalised: reward = top-1 -
-// penalty * (ops / max_ops - 1) above the budget (aw_nas's FLOPs-regularised reward).
+// accuracy: reward = top-1. ops_budget: genotypes outside [min_ops, max_ops] (OPs = FLOPs +
+// BOPs/64 per image) are rejected before evaluation (reward 0) or penalised: reward = top-1 -
+// penalty * (ops / max_ops - 1) above the ceiling, - penalty * (1 - ops / min_ops) below the
+// floor (aw_nas's FLOPs-regularised reward, both ways). The floor keeps a search from
+// collapsing onto cheap parameter-free cells.
 enum class ObjectiveKind { accuracy, ops_budget };
 enum class BudgetMode { reject, penalty };
 
 struct ObjectiveConfig {
   ObjectiveKind kind = ObjectiveKind::accuracy;
-  double max_ops = 0.0;
+  double min_ops = 0.0;  // 0: no floor
+  double max_ops = 0.0;  // 0: no ceiling
   BudgetMode budget_mode = BudgetMode::reject;
   double penalty = 1.0;
 };

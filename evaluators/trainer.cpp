@@ -1,7 +1,5 @@
 #include "evaluators/trainer.hpp"
 
-#include <tbb/global_control.h>
-
 #include <chrono>
 #include <memory>
 #include <sstream>
@@ -11,7 +9,7 @@
 #include "evaluators/evaluate.hpp"
 #include "evaluators/genotype_record.hpp"
 #include "evaluators/interrupt.hpp"
-#include "evaluators/run_environment.hpp"
+#include "evaluators/run_lifecycle.hpp"
 #include "evaluators/lr_schedule.hpp"
 #include "evaluators/optimizer_factory.hpp"
 #include "evaluators/training_data.hpp"
@@ -77,39 +75,31 @@ Checkpoint make_checkpoint(Module& model, const Optimizer& optimizer, const RunS
   c.strings["genotype"] = arch.canonical_genotype;
   c.strings["search_space"] = arch.space_text;
   c.strings["epoch_history"] = encode_epoch_history(state.history);
-  if (state.run_id) c.strings["run_id"] = std::to_string(*state.run_id);
   c.epoch = state.completed_epochs;
   c.step = optimizer.step_count();
   return c;
 }
 
-RunState restore_checkpoint(const std::filesystem::path& path, const std::string& config_hash,
-                            Module& model, Optimizer& optimizer) {
-  const Checkpoint c = load_checkpoint(path);
-  const auto kind = c.strings.find("kind");
-  if (kind == c.strings.end() || kind->second != "train")
-    throw std::runtime_error(path.string() + ": not a training checkpoint");
-  const auto hash = c.strings.find("config_hash");
-  if (hash == c.strings.end() || hash->second != config_hash)
-    throw std::runtime_error(path.string() +
-                             ": the checkpoint belongs to a different configuration (model, "
-                             "data, trainer settings or seed changed); use another --run-dir "
-                             "to start a new run");
+RunState restore_checkpoint(const Checkpoint& c, Module& model, Optimizer& optimizer) {
   restore_module_state(model, c.tensors);
   optimizer.load_state(c.optimizer);
   RunState state;
   state.completed_epochs = static_cast<int>(c.epoch);
   state.history = decode_epoch_history(c.strings.at("epoch_history"));
-  if (auto id = c.strings.find("run_id"); id != c.strings.end())
-    state.run_id = std::stoll(id->second);
   return state;
 }
 
-}  // namespace
-
-std::filesystem::path checkpoint_path(const std::filesystem::path& run_dir) {
-  return run_dir / "checkpoint.bnck";
+// The database's copy of the config: the YAML as given plus the command-line overrides.
+std::string recorded_config_text(const TrainRequest& request) {
+  std::string text = request.config_text;
+  if (request.overrides_text.empty()) return text;
+  text += "\n# command-line overrides:\n";
+  std::istringstream lines(request.overrides_text);
+  for (std::string line; std::getline(lines, line);) text += "#   " + line + "\n";
+  return text;
 }
+
+}  // namespace
 
 std::string training_config_hash(const TrainRequest& r) {
   const ArchitectureId arch = architecture_id(r.model.space, r.model.genotype);
@@ -118,28 +108,20 @@ std::string training_config_hash(const TrainRequest& r) {
 
 TrainOutcome train(const TrainRequest& request, TrainingProgress& progress) {
   const TrainerConfig& tc = request.trainer;
-  std::unique_ptr<tbb::global_control> thread_limit;
-  if (tc.threads > 0)
-    thread_limit = std::make_unique<tbb::global_control>(
-        tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(tc.threads));
-
   const std::string config_hash = training_config_hash(request);
   const ArchitectureId arch = architecture_id(request.model.space, request.model.genotype);
-  const std::filesystem::path ckpt = checkpoint_path(request.run_dir);
-  // A finished run of the same configuration is reported, not redone; an unfinished one is
-  // only continued on request.
-  bool finished_before = false;
-  if (std::filesystem::exists(ckpt)) {
-    const Checkpoint previous = load_checkpoint(ckpt);
-    const auto hash = previous.strings.find("config_hash");
-    finished_before = hash != previous.strings.end() && hash->second == config_hash &&
-                      previous.epoch >= tc.epochs;
-    if (!request.resume && !finished_before)
-      throw std::runtime_error(ckpt.string() +
-                               " exists: pass --resume to continue that run, or choose another "
-                               "--run-dir for a new one");
-  }
-  std::filesystem::create_directories(request.run_dir);
+  RunSpec spec;
+  spec.kind = RunKind::train;
+  spec.name = request.name;
+  spec.config_text = recorded_config_text(request);
+  spec.config_hash = config_hash;
+  spec.seed = tc.seed;
+  spec.threads = tc.threads;
+  spec.epochs = tc.epochs;
+  spec.run_dir = request.run_dir;
+  spec.db_path = request.db_path;
+  spec.resume = request.resume;
+  RunLifecycle run(spec, [&](const std::string& m) { progress.message(m); });
 
   const TrainingData data = load_training_data(request.data, tc.seed);
   progress.message(data.summary());
@@ -149,52 +131,28 @@ TrainOutcome train(const TrainRequest& request, TrainingProgress& progress) {
   BatchLoader train_loader = make_train_loader(data, request.data, tc.batch_size, tc.seed);
   BatchLoader valid_loader =
       make_eval_loader(data, data.train_set, data.valid_indices, tc.eval_batch_size);
-  BatchLoader test_loader =
-      make_eval_loader(data, data.test_set, data.test_indices, tc.eval_batch_size);
   const int steps_per_epoch = train_loader.num_batches();
   const LrSchedule schedule(tc.schedule, tc.epochs, steps_per_epoch);
   std::unique_ptr<Optimizer> optimizer = make_optimizer(tc.optimizer, tc.schedule.base_lr, model.parameters());
 
   RunState state;
-  if ((request.resume || finished_before) && std::filesystem::exists(ckpt)) {
-    state = restore_checkpoint(ckpt, config_hash, model, *optimizer);
-    progress.message("resuming " + ckpt.string() + " after epoch " +
-                     std::to_string(state.completed_epochs) + " of " + std::to_string(tc.epochs));
-  }
-
-  std::optional<ResultsDb> db;
+  if (run.checkpoint()) state = restore_checkpoint(*run.checkpoint(), model, *optimizer);
+  run.start(RunPosition{state.completed_epochs, 0});
+  ResultsDb* db = run.db();
   std::optional<std::int64_t> genotype_id;
-  if (request.db_path) {
-    db.emplace(ResultsDb::open(*request.db_path, Access::read_write));
-    if (state.run_id) {
-      db->resume_run(*state.run_id);
-    } else {
-      RunInfo info;
-      info.kind = RunKind::train;
-      info.name = request.name;
-      info.config_text = request.config_text;
-      if (!request.overrides_text.empty()) {
-        info.config_text += "\n# command-line overrides:\n";
-        std::istringstream lines(request.overrides_text);
-        for (std::string line; std::getline(lines, line);) info.config_text += "#   " + line + "\n";
-      }
-      info.config_hash = config_hash;
-      info.seed = tc.seed;
-      info.host = host_name();
-      info.bitnas_version = BITNAS_VERSION;
-      info.threads = active_thread_count();
-      state.run_id = db->begin_run(info);
-    }
+  if (db) {
+    Transaction t = db->transaction();
     genotype_id = db->upsert_genotype(genotype_record(arch, request.model.space.num_init_nodes, cost));
-    for (const EpochMetrics& m : state.history) db->record_epoch(*state.run_id, m);
+    for (const EpochMetrics& m : state.history) db->record_epoch(*run.run_id(), m);
+    t.commit();
   }
 
   TrainOutcome outcome;
-  outcome.run_id = state.run_id;
-  outcome.checkpoint = ckpt;
+  outcome.run_id = run.run_id();
+  outcome.checkpoint = run.checkpoint_path();
   outcome.was_finished = state.completed_epochs >= tc.epochs;
   const auto run_start = Clock::now();
-  try {
+  run.guard([&] {
     Batch batch;
     for (int epoch = state.completed_epochs; epoch < tc.epochs; ++epoch) {
       const auto epoch_start = Clock::now();
@@ -233,6 +191,8 @@ TrainOutcome train(const TrainRequest& request, TrainingProgress& progress) {
       }
       const double train_seconds = seconds_since(epoch_start);
 
+      // Epochs are judged on the validation split only; the test split is read once, after
+      // the last epoch, so nothing is ever selected on it.
       EpochMetrics m;
       m.epoch = epoch;
       m.train_loss = loss_sum / static_cast<double>(images);
@@ -242,53 +202,36 @@ TrainOutcome train(const TrainRequest& request, TrainingProgress& progress) {
         m.valid_loss = v.loss;
         m.valid_acc = v.accuracy;
       }
-      m.test_acc = evaluate(model, test_loader).accuracy;
       m.lr = schedule.rate(epoch, steps_per_epoch - 1);
       m.images_per_s = static_cast<double>(images) / train_seconds;
       m.wall_s = seconds_since(epoch_start);
       state.history.push_back(m);
       state.completed_epochs = epoch + 1;
-
-      // Checkpoint first: a crash between the two leaves a checkpoint whose history the
-      // resumed run re-records; the reverse would record an epoch the run must redo.
-      const SavedCheckpoint saved =
-          save_checkpoint(ckpt, make_checkpoint(model, *optimizer, state, request, config_hash, arch));
-      if (db) {
-        Transaction t = db->transaction();
-        db->record_epoch(*state.run_id, m);
-        db->record_checkpoint(*state.run_id,
-                              CheckpointInfo{state.completed_epochs, optimizer->step_count(),
-                                             ckpt.string(), saved.checksum(),
-                                             static_cast<std::int64_t>(saved.bytes)});
-        t.commit();
-      }
+      run.commit_epoch(make_checkpoint(model, *optimizer, state, request, config_hash, arch),
+                       [&](ResultsDb& d) { d.record_epoch(*run.run_id(), m); });
       progress.epoch_done(m, tc.epochs);
     }
-  } catch (const Interrupted&) {
-    if (db) db->finish_run(*state.run_id, RunStatus::interrupted);
-    throw;
-  } catch (...) {
-    if (db) db->finish_run(*state.run_id, RunStatus::failed);
-    throw;
-  }
+  });
   outcome.train_seconds = seconds_since(run_start);
 
-  // Final numbers from the model as it ended (for a finished run: as restored).
-  const EvalStats test = evaluate(model, test_loader);
-  outcome.test_accuracy = test.accuracy;
-  outcome.test_loss = test.loss;
-  if (!data.valid_indices.empty()) outcome.valid_accuracy = evaluate(model, valid_loader).accuracy;
-  outcome.epochs = state.history;
-  if (db) {
-    Transaction t = db->transaction();
-    db->record_result(*state.run_id, ResultInfo{genotype_id, "top1", "test", test.accuracy});
-    db->record_result(*state.run_id, ResultInfo{genotype_id, "loss", "test", test.loss});
-    if (outcome.valid_accuracy)
-      db->record_result(*state.run_id,
-                        ResultInfo{genotype_id, "top1", "valid", *outcome.valid_accuracy});
-    t.commit();
-    db->finish_run(*state.run_id, RunStatus::finished);
-  }
+  // Final numbers from the model as it ended (for a finished run: as restored). The test
+  // split is evaluated here and nowhere else.
+  run.guard([&] {
+    BatchLoader test_loader =
+        make_eval_loader(data, data.test_set, data.test_indices, tc.eval_batch_size);
+    const EvalStats test = evaluate(model, test_loader);
+    outcome.test_accuracy = test.accuracy;
+    outcome.test_loss = test.loss;
+    if (!data.valid_indices.empty()) outcome.valid_accuracy = evaluate(model, valid_loader).accuracy;
+    outcome.epochs = state.history;
+    run.finish([&](ResultsDb& d) {
+      const std::int64_t id = *run.run_id();
+      d.record_result(id, ResultInfo{genotype_id, "top1", "test", test.accuracy});
+      d.record_result(id, ResultInfo{genotype_id, "loss", "test", test.loss});
+      if (outcome.valid_accuracy)
+        d.record_result(id, ResultInfo{genotype_id, "top1", "valid", *outcome.valid_accuracy});
+    });
+  });
   return outcome;
 }
 

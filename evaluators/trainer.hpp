@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "evaluators/run_lifecycle.hpp"
 #include "evaluators/train_config.hpp"
 #include "evaluators/training_progress.hpp"
 #include "search_spaces/model_spec.hpp"
@@ -43,9 +44,6 @@ struct TrainOutcome {
   bool was_finished = false;  // resume found the run already complete: nothing was trained
   double train_seconds = 0.0;
 };
-
-// The checkpoint file of a run directory.
-std::filesystem::path checkpoint_path(const std::filesystem::path& run_dir);
 
 // Identifies a run's configuration (architecture, data, trainer settings, seed): a resumed
 // run must match its checkpoint's.

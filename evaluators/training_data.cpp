@@ -1,6 +1,9 @@
 #include "evaluators/training_data.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <numeric>
+
 
 #include "data/cifar_reader.hpp"
 #include "data/fashion_mnist.hpp"
@@ -30,6 +33,8 @@ std::vector<int> first(std::vector<int> indices, int limit) {
   return indices;
 }
 
+std::atomic<int> test_loads{0};
+
 }  // namespace
 
 std::string TrainingData::summary() const {
@@ -40,10 +45,15 @@ std::string TrainingData::summary() const {
          std::to_string(input.num_classes) + " classes";
 }
 
-TrainingData load_training_data(const DataConfig& config, std::uint64_t seed) {
+int test_split_loads() { return test_loads.load(); }
+
+TrainingData load_training_data(const DataConfig& config, std::uint64_t seed, TestSplit test) {
   TrainingData d;
   d.train_set = load(config, Split::train);
-  d.test_set = load(config, Split::test);
+  if (test == TestSplit::load) {
+    d.test_set = load(config, Split::test);
+    ++test_loads;
+  }
   if (config.valid_fraction > 0.0) {
     const DataSplits splits =
         carve_splits(d.train_set,
@@ -56,7 +66,7 @@ TrainingData load_training_data(const DataConfig& config, std::uint64_t seed) {
     d.train_indices.resize(static_cast<std::size_t>(d.train_set.size()));
     std::iota(d.train_indices.begin(), d.train_indices.end(), 0);
   }
-  d.train_indices = first(std::move(d.train_indices), config.train_limit);
+  d.train_indices = random_subset(std::move(d.train_indices), config.train_limit, seed);
   d.test_indices.resize(static_cast<std::size_t>(d.test_set.size()));
   std::iota(d.test_indices.begin(), d.test_indices.end(), 0);
   d.test_indices = first(std::move(d.test_indices), config.test_limit);

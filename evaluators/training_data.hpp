@@ -28,7 +28,13 @@ struct TrainingData {
 
 // Loads the dataset of `config` (errors name the file and what is wrong) and carves its
 // portions with `seed`.
-TrainingData load_training_data(const DataConfig& config, std::uint64_t seed);
+// The test split is read only for a final evaluation: a search passes TestSplit::skip and
+// gets an empty test set. test_split_loads() counts the loads, so tests can prove a search
+// and derive never read it.
+enum class TestSplit { load, skip };
+TrainingData load_training_data(const DataConfig& config, std::uint64_t seed,
+                                TestSplit test = TestSplit::load);
+int test_split_loads();
 
 // A loader over `indices` of `dataset` with the run's normalization: shuffled and augmented
 // for training, in order and plain for evaluation.

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "nas/commands.hpp"
+#include "nas/genotype_file.hpp"
 #include "nas/search/search_run.hpp"
 #include "nas/search_terminal_progress.hpp"
 
@@ -15,7 +16,7 @@ struct DeriveArgs {
   std::string db = "runs/results.db";
   std::int64_t run = 0;
   int top = 5, samples = 10, from_best = 10;
-  std::string output;
+  std::string output, candidates;
   bool quiet = false, json = false;
 };
 
@@ -27,6 +28,7 @@ void run(const DeriveArgs& a) {
   request.samples = a.samples;
   request.from_best = a.from_best;
   if (!a.output.empty()) request.output = a.output;
+  if (!a.candidates.empty()) request.candidates = read_genotype_list(a.candidates);
   SearchTerminalProgress progress(a.quiet);
   const DeriveOutcome out = run_derive(request, progress);
   if (a.json) {
@@ -74,6 +76,10 @@ void register_derive_command(CLI::App& app) {
                   "best genotypes the controller evaluated during the search")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  cmd->add_option("--candidates", a->candidates,
+                  "score the genotypes of this file (e.g. `bitnas sample` output) instead of the "
+                  "controller's; all are ranked")
+      ->check(CLI::ExistingFile);
   cmd->add_option("-o,--output", a->output, "write the ranked genotypes as YAML");
   cmd->add_flag("--quiet,-q", a->quiet, "no progress output");
   cmd->add_flag("--json", a->json, "print the ranking as one JSON object");

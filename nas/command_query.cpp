@@ -32,6 +32,9 @@ struct QueryOptions {
   std::string hash;
   std::vector<std::int64_t> compare_runs;
   std::int64_t correlation_run = 0;
+  // retrained
+  std::optional<std::int64_t> retrained_from;
+  std::optional<std::string> retrained_name;
 };
 
 ResultsDb open_db(const QueryOptions& o) {
@@ -87,6 +90,7 @@ void query_top(const QueryOptions& o) {
                {"reward", CellStyle::fraction},
                {"reward_run", CellStyle::integer},
                {"retrained_top1", CellStyle::fraction},
+               {"retrained_test", CellStyle::fraction},
                {"retrains", CellStyle::integer},
                {"params", CellStyle::count},
                {"ops", CellStyle::count},
@@ -94,7 +98,8 @@ void query_top(const QueryOptions& o) {
                {"genotype"}};
   for (const RankedGenotype& g : top_genotypes(db, q))
     t.add_row({g.rank, text(g.hash), optional_cell(g.reward), optional_cell(g.reward_run),
-               optional_cell(g.retrained_top1), g.retrains, optional_cell(g.params),
+               optional_cell(g.retrained_top1), optional_cell(g.retrained_test_top1), g.retrains,
+               optional_cell(g.params),
                optional_cell(g.ops), optional_cell(g.bytes), text(g.canonical)});
   write_table(std::cout, t, parse_output_format(o.format));
 }
@@ -141,7 +146,7 @@ void query_compare(const QueryOptions& o) {
                {"status"},
                {"genotype"},
                {"best_reward", CellStyle::fraction},
-               {"best_epoch_top1", CellStyle::fraction},
+               {"best_epoch_valid", CellStyle::fraction},
                {"final_top1", CellStyle::fraction},
                {"epochs", CellStyle::integer},
                {"wall_s", CellStyle::seconds},
@@ -149,7 +154,7 @@ void query_compare(const QueryOptions& o) {
   for (const RunOverview& r : run_overviews(db, o.compare_runs))
     t.add_row({r.id, text(to_string(r.kind)), text(r.name), text(to_string(r.status)),
                optional_cell(r.best_genotype), optional_cell(r.best_reward),
-               optional_cell(r.best_epoch_top1), optional_cell(r.final_top1), r.epochs,
+               optional_cell(r.best_epoch_valid), optional_cell(r.final_top1), r.epochs,
                optional_cell(r.wall_s), optional_cell(r.elapsed_s)});
   write_table(std::cout, t, parse_output_format(o.format));
 }
@@ -182,7 +187,7 @@ void query_correlation(const QueryOptions& o) {
                      {"tied_retrained", CellStyle::integer},
                      {"note"}};
   summary.add_row({c.run_id, text(to_string(c.kind)), text(c.reward_source),
-                   text("mean test top1 over every train run of the genotype"), c.tau.n,
+                   text("mean validation top1 over every train run of the genotype"), c.tau.n,
                    optional_cell(c.tau.tau_b), c.tau.concordant, c.tau.discordant, c.tau.tied_x,
                    c.tau.tied_y, optional_cell(correlation_note(c))});
   Table rows;
@@ -190,20 +195,44 @@ void query_correlation(const QueryOptions& o) {
                   {"reward", CellStyle::fraction},
                   {"rewards", CellStyle::integer},
                   {"retrained_top1", CellStyle::fraction},
+                  {"retrained_test", CellStyle::fraction},
                   {"retrains", CellStyle::integer},
                   {"genotype"}};
   for (const CorrelationPair& p : c.pairs)
-    rows.add_row({text(p.hash), p.reward, p.rewards, p.retrained_top1, p.retrains,
-                  text(p.canonical)});
+    rows.add_row({text(p.hash), p.reward, p.rewards, p.retrained_top1,
+                  optional_cell(p.retrained_test_top1), p.retrains, text(p.canonical)});
   write_report(std::cout, summary, "pairs", rows, parse_output_format(o.format));
+}
+
+void query_retrained(const QueryOptions& o) {
+  const ResultsDb db = open_db(o);
+  Table t;
+  t.columns = {{"hash"},
+               {"runs", CellStyle::integer},
+               {"valid_top1", CellStyle::fraction},
+               {"valid_sd", CellStyle::fraction},
+               {"test_top1", CellStyle::fraction},
+               {"test_sd", CellStyle::fraction},
+               {"params", CellStyle::count},
+               {"ops", CellStyle::count},
+               {"train_s", CellStyle::seconds},
+               {"runs_named"},
+               {"genotype"}};
+  for (const RetrainedSummary& r :
+       retrained_summaries(db, RetrainedQuery{o.retrained_from, o.retrained_name}))
+    t.add_row({text(r.hash), r.runs, r.valid_mean, r.valid_sd, r.test_mean, r.test_sd,
+               optional_cell(r.params), optional_cell(r.ops), r.wall_s_mean, text(r.names),
+               text(r.canonical)});
+  write_table(std::cout, t, parse_output_format(o.format));
 }
 
 constexpr const char* kQueryFooter =
     "--db FILE and --format table|csv|json (options of `bitnas query`) may come before or "
     "after the subcommand. Accuracies and rewards are fractions (0.8734 = 87.34%). Missing "
     "values are '-' in the table, empty in CSV and null in JSON. The retrained top1 of a "
-    "genotype is the mean test top1 over every train run that trained it (retrains says how "
-    "many). Tables are described "
+    "genotype is the mean validation top1 over every train run that trained it (retrains says "
+    "how many): rankings use validation; retrained_test, the mean test top1, is shown beside "
+    "it and never ranked on. Tables are described "
     "in docs/DATABASE.md.";
 
 }  // namespace
@@ -221,8 +250,8 @@ void register_query_command(CLI::App& app) {
   cmd->add_option("--format", o->format,
                   "table: aligned text; csv: RFC 4180 with a header row (CRLF line ends); json: "
                   "an array of objects (genotype and correlation: one object with the summary "
-                  "fields and the rows array)")
-      ->check(CLI::IsMember({"table", "csv", "json"}))
+                  "fields and the rows array); markdown: a pipe table for generated reports")
+      ->check(CLI::IsMember({"table", "csv", "json", "markdown"}))
       ->capture_default_str();
 
   // Options of `query` (--db, --format) may also follow the subcommand.
@@ -232,6 +261,19 @@ void register_query_command(CLI::App& app) {
     sub->footer(std::string(footer) + "\n\n" + kQueryFooter);
     return sub;
   };
+
+  auto* retrained = subcommand(
+      "retrained", "finished train runs grouped by genotype: mean and spread over seeds",
+      "One row per genotype that finished train runs retrained, best mean validation top1 "
+      "first. Columns: hash, runs (seeds), valid_top1 and valid_sd (mean and sample standard "
+      "deviation of the validation top1), test_top1 and test_sd (the same for the test top1, "
+      "which each run reads once, at its end), params, ops, train_s (mean training time of a "
+      "run), runs_named (the runs' names), genotype.");
+  retrained->add_option("--from", o->retrained_from,
+                        "only genotypes this run mentions (a derive run's ranking, a search's "
+                        "samples)");
+  retrained->add_option("--name", o->retrained_name, "only train runs whose name contains TEXT");
+  retrained->callback([o] { query_retrained(*o); });
 
   auto* runs = subcommand(
       "runs", "every run with its epochs and best result",
@@ -248,7 +290,7 @@ void register_query_command(CLI::App& app) {
       "in RUN (a search's sample rewards, a derive run's derive rewards; with no RUN, over all "
       "runs); --by retrained: by retrained test top1. Genotypes without that number are left "
       "out.\nColumns: rank, hash, reward (best reward), reward_run (the run that gave it), "
-      "retrained_top1 (mean test top1 over train runs, '-' if never retrained), retrains, "
+      "retrained_top1 (mean validation top1 over train runs, '-' if never retrained), retrains, "
       "params (fp + binary), ops (FLOPs + BOPs/64), bytes (binary/8 + fp*4), genotype "
       "(canonical).");
   top->add_option("RUN", o->top_run, "run id (default: all runs)");
@@ -293,7 +335,7 @@ void register_query_command(CLI::App& app) {
       "One row per RUN, in the order given. Columns: run, kind, name, status, genotype (hash "
       "of the run's best: a search's best sample, a derive run's best derived genotype, a "
       "train run's trained genotype), best_reward (search: best sample reward; derive: best "
-      "derive reward), best_epoch_top1 (best test top1 over the epochs), final_top1 (the run's "
+      "derive reward), best_epoch_valid (best validation top1 over the epochs), final_top1 (the run's "
       "final test top1 result), epochs, wall_s (sum of the epochs' wall time), elapsed_s "
       "(finished - started, including evaluation and pauses; '-' while running).");
   compare->add_option("RUN", o->compare_runs, "run ids")->required();

@@ -21,7 +21,7 @@ struct TrainArgs {
   int rank = 1;
   int epochs = 0, seed = -1, threads = -1;
   std::string db = "runs/results.db";
-  std::string run_dir;
+  std::string run_dir, name;
   bool no_db = false, resume = false, quiet = false, json = false;
 };
 
@@ -63,6 +63,7 @@ void run_train(const TrainArgs& a) {
                         ? std::filesystem::path("runs") / ("train-" + training_config_hash(request))
                         : std::filesystem::path(a.run_dir);
   if (!a.no_db) request.db_path = a.db;
+  if (!a.name.empty()) request.name = a.name;
   request.resume = a.resume;
 
   TerminalProgress progress(a.quiet);
@@ -134,6 +135,9 @@ void register_train_command(CLI::App& app) {
   cmd->add_option("--db", a->db, "results database (SQLite), created if missing")
       ->capture_default_str();
   cmd->add_flag("--no-db", a->no_db, "record nothing in a database");
+  cmd->add_option("--name", a->name,
+                  "the run's name in the database (default: config stem and model), e.g. to "
+                  "group runs in `bitnas query retrained --name`");
   cmd->add_option("--run-dir", a->run_dir,
                   "directory of the run's checkpoint (default: runs/train-<config hash>, so the "
                   "same command with --resume finds it)");

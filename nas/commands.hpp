@@ -14,6 +14,7 @@ void register_train_command(CLI::App& app);
 void register_eval_command(CLI::App& app);
 void register_search_command(CLI::App& app);
 void register_derive_command(CLI::App& app);
+void register_sample_command(CLI::App& app);
 void register_query_command(CLI::App& app);
 
 }  // namespace bitnas::cli

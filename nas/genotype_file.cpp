@@ -40,4 +40,18 @@ std::string read_genotype_file(const std::string& path, int rank) {
                                   "genotype string");
 }
 
+std::vector<std::string> read_genotype_list(const std::string& path) {
+  std::vector<std::string> out{read_genotype_file(path, 1)};
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::Exception&) {
+    return out;
+  }
+  if (root.IsMap() && root["genotypes"] && root["genotypes"].IsSequence())
+    for (int rank = 2; rank <= static_cast<int>(root["genotypes"].size()); ++rank)
+      out.push_back(read_genotype_file(path, rank));
+  return out;
+}
+
 }  // namespace bitnas::cli

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   bitnas::cli::register_eval_command(app);
   bitnas::cli::register_search_command(app);
   bitnas::cli::register_derive_command(app);
+  bitnas::cli::register_sample_command(app);
   bitnas::cli::register_query_command(app);
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);

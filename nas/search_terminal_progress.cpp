@@ -33,13 +33,17 @@ void SearchTerminalProgress::epoch_done(const SearchEpochMetrics& m, int epochs)
   if (quiet_) return;
   if (live_line_) std::fputs("\r\033[K", stderr);
   live_line_ = false;
-  std::fprintf(stderr,
-               "epoch %lld/%d  supernet loss %.4f acc %.2f%%  reward mean %.4f best %.4f  %.1f "
-               "samples/s  %s\n",
-               static_cast<long long>(m.epoch + 1), epochs, m.supernet_loss.value_or(0.0),
-               100.0 * m.supernet_acc.value_or(0.0), m.mean_reward.value_or(0.0),
-               m.best_reward.value_or(0.0), m.samples_per_s.value_or(0.0),
-               format_duration(m.wall_s.value_or(0.0)).c_str());
+  // A warm-up epoch has no rewards and a frozen-supernet epoch no supernet loss: say so.
+  char supernet[64] = "supernet frozen", rewards[64] = "no rewards (warm-up)";
+  if (m.supernet_loss)
+    std::snprintf(supernet, sizeof supernet, "supernet loss %.4f acc %.2f%%", *m.supernet_loss,
+                  100.0 * m.supernet_acc.value_or(0.0));
+  if (m.mean_reward)
+    std::snprintf(rewards, sizeof rewards, "reward mean %.4f best %.4f", *m.mean_reward,
+                  m.best_reward.value_or(0.0));
+  std::fprintf(stderr, "epoch %lld/%d  %s  %s  %.1f samples/s  %s\n",
+               static_cast<long long>(m.epoch + 1), epochs, supernet, rewards,
+               m.samples_per_s.value_or(0.0), format_duration(m.wall_s.value_or(0.0)).c_str());
   std::fflush(stderr);
 }
 

@@ -74,6 +74,28 @@ nlohmann::ordered_json row_json(const Table& table, const std::vector<Cell>& row
   return object;
 }
 
+void write_markdown(std::ostream& out, const Table& table) {
+  const auto escaped = [](std::string text) {
+    std::string out;
+    for (char c : text) {
+      if (c == '|') out += '\\';
+      out += c == '\n' ? ' ' : c;
+    }
+    return out;
+  };
+  out << "|";
+  for (const Column& c : table.columns) out << " " << escaped(c.name) << " |";
+  out << "\n|";
+  for (const Column& c : table.columns) out << (c.style == CellStyle::text ? "---|" : "---:|");
+  out << "\n";
+  for (const auto& row : table.rows) {
+    out << "|";
+    for (std::size_t i = 0; i < row.size(); ++i)
+      out << " " << escaped(display_text(row[i], table.columns[i].style)) << " |";
+    out << "\n";
+  }
+}
+
 void write_text(std::ostream& out, const Table& table) {
   const std::size_t n = table.columns.size();
   std::vector<std::vector<std::string>> shown;
@@ -127,8 +149,9 @@ OutputFormat parse_output_format(std::string_view text) {
   if (text == "table") return OutputFormat::table;
   if (text == "csv") return OutputFormat::csv;
   if (text == "json") return OutputFormat::json;
+  if (text == "markdown") return OutputFormat::markdown;
   throw std::invalid_argument("unknown output format '" + std::string(text) +
-                              "' (expected table, csv or json)");
+                              "' (expected table, csv, json or markdown)");
 }
 
 void Table::add_row(std::vector<Cell> row) {
@@ -191,6 +214,7 @@ void write_table(std::ostream& out, const Table& table, OutputFormat format) {
     case OutputFormat::table: write_text(out, table); return;
     case OutputFormat::csv: write_csv(out, table); return;
     case OutputFormat::json: out << to_json(table).dump() << "\n"; return;
+    case OutputFormat::markdown: write_markdown(out, table); return;
   }
 }
 
@@ -216,6 +240,16 @@ void write_report(std::ostream& out, const Table& summary, std::string_view rows
       out << kCrlf;
       write_csv(out, rows);
       return;
+    case OutputFormat::markdown: {
+      Table fields;
+      fields.columns = {{"field"}, {"value"}};
+      for (std::size_t i = 0; i < summary.columns.size(); ++i)
+        fields.add_row({summary.columns[i].name, display_text(record[i], summary.columns[i].style)});
+      write_markdown(out, fields);
+      out << "\n";
+      write_markdown(out, rows);
+      return;
+    }
     case OutputFormat::json: {
       nlohmann::ordered_json object = row_json(summary, record);
       object[std::string(rows_name)] = to_json(rows);

@@ -7,7 +7,9 @@
 // - csv: RFC 4180 (CRLF line ends; a field with a comma, quote, CR or LF is quoted and its
 //   quotes doubled), a header row, numbers exact (shortest round-trip), a missing value empty;
 // - json: an array of objects, one per row, keyed by column name; numbers exact, a missing
-//   value null.
+//   value null;
+// - markdown: a GitHub-flavoured pipe table with the table format's numbers (generated
+//   reports such as docs/RESULTS.md); '|' in text is escaped, numeric columns right-aligned.
 // A report (write_report) is a one-row summary followed by a table of rows: the summary is
 // "name  value" lines above the table, a one-row CSV table and a blank line before the rows'
 // CSV table, or one JSON object holding the summary fields and the rows array.
@@ -24,9 +26,9 @@
 
 namespace bitnas::cli {
 
-enum class OutputFormat { table, csv, json };
+enum class OutputFormat { table, csv, json, markdown };
 
-// "table", "csv" or "json"; throws std::invalid_argument otherwise.
+// "table", "csv", "json" or "markdown"; throws std::invalid_argument otherwise.
 OutputFormat parse_output_format(std::string_view text);
 
 // How the table format shows a column's numbers (csv and json are always exact).

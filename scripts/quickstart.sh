@@ -16,7 +16,10 @@ db=runs/quickstart.db
 "$bitnas" version
 
 echo "== search (configs/quickstart.yaml) =="
-summary=$("$bitnas" search configs/quickstart.yaml --db "$db" --run-dir runs/quickstart --resume --json)
+# A checkpoint means an earlier quickstart stopped (or finished): continue (or report) it.
+resume=()
+[ -f runs/quickstart/checkpoint.bnck ] && resume=(--resume)
+summary=$("$bitnas" search configs/quickstart.yaml --db "$db" --run-dir runs/quickstart "${resume[@]}" --json)
 run_id=$(printf '%s\n' "$summary" | sed -n 's/.*"run_id":\([0-9][0-9]*\).*/\1/p')
 [ -n "$run_id" ] || { echo "quickstart: the search reported no run id" >&2; exit 1; }
 

@@ -123,7 +123,7 @@ void CellFrame::build_output(int num_output_nodes, const OpContext& context) {
   if (space.cell_shortcut) {
     shortcut_is_identity_ = !reduce_ && input_.channels == out_width;
     if (!shortcut_is_identity_)
-      shortcut_ = make_op("skip_connect", input_.channels, out_width, reduce_ ? 2 : 1, context);
+      shortcut_ = make_op("shortcut", input_.channels, out_width, reduce_ ? 2 : 1, context);
   }
 }
 

@@ -23,10 +23,18 @@ bool repeats_an_edge(const std::vector<int>& decisions, std::size_t first_slot, 
 
 }  // namespace
 
-GenotypeSpace::GenotypeSpace(const SearchSpaceConfig& space)
+GenotypeSpace::GenotypeSpace(const SearchSpaceConfig& space, SamplingRules rules)
     : num_init_nodes_(space.num_init_nodes),
       num_node_inputs_(space.num_node_inputs),
-      primitives_(space.primitives) {
+      primitives_(space.primitives),
+      rules_(rules) {
+  for (std::size_t p = 0; p < primitives_.size(); ++p) {
+    const bool is_none = is_known_op(primitives_[p]) && canonical_op_name(primitives_[p]) == "none";
+    if (rules_.sample_none || !is_none) drawable_ops_.push_back(static_cast<int>(p));
+  }
+  if (drawable_ops_.empty())
+    throw std::invalid_argument("the space's only primitive is none, which sampling leaves out "
+                                "(set sample_none to draw it)");
   for (int g = 0; g < space.num_cell_groups; ++g) {
     const CellKind kind = space.is_reduce_group(g) ? CellKind::reduce : CellKind::normal;
     for (int j = space.num_init_nodes; j < space.num_init_nodes + space.num_steps; ++j)
@@ -90,7 +98,42 @@ std::vector<int> GenotypeSpace::encode(const Genotype& genotype) const {
   return decisions;
 }
 
+std::string GenotypeSpace::violation(const Genotype& genotype) const {
+  for (const CellGenotype& cell : genotype.cells) {
+    int parameter_free = 0;
+    for (const GenotypeEdge& e : cell.edges) {
+      const bool known = is_known_op(e.op);
+      if (!rules_.sample_none && known && canonical_op_name(e.op) == "none")
+        return "cell " + cell.field_name() + " uses none, which sample_none leaves out";
+      parameter_free += known && is_parameter_free_op(e.op);
+    }
+    if (rules_.max_parameter_free_per_cell >= 0 && parameter_free > rules_.max_parameter_free_per_cell)
+      return "cell " + cell.field_name() + " has " + std::to_string(parameter_free) +
+             " parameter-free edges, above max_parameter_free_per_cell " +
+             std::to_string(rules_.max_parameter_free_per_cell);
+  }
+  return {};
+}
+
+bool GenotypeSpace::allowed(const Genotype& genotype) const { return violation(genotype).empty(); }
+
 Genotype GenotypeSpace::random(Rng& rng) const {
+  // Rejection keeps the draw uniform over the allowed genotypes.
+  constexpr int kMaxDraws = 10000;
+  for (int draw = 0; draw < kMaxDraws; ++draw) {
+    Genotype g = random_draw(rng);
+    if (rules_.max_parameter_free_per_cell < 0 || allowed(g)) return g;
+  }
+  throw std::invalid_argument("max_parameter_free_per_cell " +
+                              std::to_string(rules_.max_parameter_free_per_cell) + ": " +
+                              std::to_string(kMaxDraws) +
+                              " random genotypes in a row broke it; raise the cap");
+}
+
+Genotype GenotypeSpace::random_draw(Rng& rng) const {
+  const auto draw_op = [&] {
+    return drawable_ops_[rng.below(drawable_ops_.size())];
+  };
   std::vector<int> decisions(sizes_.size());
   for (std::size_t i = 0; i < slots_.size(); i += num_node_inputs_) {
     const int node = slots_[i].node;
@@ -107,13 +150,12 @@ Genotype GenotypeSpace::random(Rng& rng) const {
         from = static_cast<int>(rng.below(static_cast<std::uint64_t>(node)));
       }
       decisions[2 * (i + k)] = from;
-      decisions[2 * (i + k) + 1] = static_cast<int>(rng.below(primitives_.size()));
+      decisions[2 * (i + k) + 1] = draw_op();
     }
     // Too few predecessors for distinct inputs: redraw ops until no edge repeats (bounded;
     // a space with fewer primitives than repeats keeps the repeat and the supernet says so).
     for (int attempt = 0; attempt < 64 && repeats_an_edge(decisions, i, num_node_inputs_); ++attempt)
-      for (int k = 1; k < num_node_inputs_; ++k)
-        decisions[2 * (i + k) + 1] = static_cast<int>(rng.below(primitives_.size()));
+      for (int k = 1; k < num_node_inputs_; ++k) decisions[2 * (i + k) + 1] = draw_op();
   }
   return decode(decisions);
 }
@@ -143,7 +185,12 @@ Genotype GenotypeSpace::mutate(const Genotype& genotype, Rng& rng) const {
       if (distinct_before && !distinct_after) continue;
     }
     if (repeats_an_edge(decisions, first, num_node_inputs_)) continue;
-    return decode(decisions);
+    if (is_op_decision(d) && std::find(drawable_ops_.begin(), drawable_ops_.end(), decisions[d]) ==
+                                 drawable_ops_.end())
+      continue;
+    Genotype child = decode(decisions);
+    if (rules_.max_parameter_free_per_cell >= 0 && !allowed(child)) continue;
+    return child;
   }
   return genotype;
 }

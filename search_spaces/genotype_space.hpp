@@ -13,15 +13,30 @@
 
 namespace bitnas {
 
+// Which genotypes sampling may produce: the remedies for a weight-sharing search's collapse
+// onto parameter-free ops. Decoding and encoding still cover the whole space.
+struct SamplingRules {
+  bool sample_none = true;               // `none` may be drawn for an edge
+  int max_parameter_free_per_cell = -1;  // < 0: no cap
+};
+
 class GenotypeSpace {
  public:
-  explicit GenotypeSpace(const SearchSpaceConfig& space);
+  explicit GenotypeSpace(const SearchSpaceConfig& space, SamplingRules rules = {});
+  const SamplingRules& rules() const { return rules_; }
+  // True when `genotype` obeys the rules (a genotype of this space is assumed).
+  bool allowed(const Genotype& genotype) const;
+  // Why not, for messages; empty when allowed.
+  std::string violation(const Genotype& genotype) const;
 
   // Options of each decision: alternately a node's input (j options) and its op (P options).
   const std::vector<int>& decision_sizes() const { return sizes_; }
   bool is_op_decision(std::size_t index) const { return index % 2 == 1; }
   int num_decisions() const { return static_cast<int>(sizes_.size()); }
+  int num_node_inputs() const { return num_node_inputs_; }
   const std::vector<std::string>& primitives() const { return primitives_; }
+  // Primitive indices random() draws from (all but `none` unless the rules allow it).
+  const std::vector<int>& drawable_ops() const { return drawable_ops_; }
 
   // Throws std::invalid_argument when a decision is out of range or the count is wrong.
   Genotype decode(const std::vector<int>& decisions) const;
@@ -29,12 +44,15 @@ class GenotypeSpace {
   // std::invalid_argument naming the cell and edge that the space cannot express.
   std::vector<int> encode(const Genotype& genotype) const;
 
-  // Uniformly random ops; a node's inputs are distinct when it has enough predecessors
-  // (as DARTS cells are), else drawn with repetition but never the same (input, op) twice.
+  // Uniformly random ops among those the rules allow; a node's inputs are distinct when it has
+  // enough predecessors (as DARTS cells are), else drawn with repetition but never the same
+  // (input, op) twice. A draw over the parameter-free cap is redrawn (throws
+  // std::invalid_argument when the cap cannot be met).
   Genotype random(Rng& rng) const;
   // Changes exactly one decision: one edge's input (to another earlier node, keeping a node's
   // inputs distinct when they were) or one edge's op (to another primitive), never repeating
-  // an (input, op) within a node. Returns the genotype unchanged only if no such change exists.
+  // an (input, op) within a node, and staying within the rules. Returns the genotype unchanged
+  // only if no such change exists.
   Genotype mutate(const Genotype& genotype, Rng& rng) const;
 
   // log10 of the number of decision vectors, for messages ("10^14.3 genotypes").
@@ -46,11 +64,15 @@ class GenotypeSpace {
     CellKind kind;
     int node;
   };
+  Genotype random_draw(Rng& rng) const;  // one draw, before the cap
+
   int num_init_nodes_;
   int num_node_inputs_;
   std::vector<std::string> primitives_;
   std::vector<Slot> slots_;  // one per (group, node, input slot), decisions 2i and 2i+1
   std::vector<int> sizes_;
+  SamplingRules rules_;
+  std::vector<int> drawable_ops_;        // primitive indices random() draws from
 };
 
 }  // namespace bitnas

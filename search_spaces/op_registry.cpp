@@ -13,6 +13,12 @@ void OpTable::add(std::string name, std::string description, bool is_binary, OpF
   ops.emplace(std::move(name), std::move(info));
 }
 
+void OpTable::add_parameter_free(std::string name, std::string description, OpFactory factory) {
+  const std::string key = name;
+  add(std::move(name), std::move(description), false, std::move(factory));
+  ops.at(key).parameter_free = true;
+}
+
 void OpTable::alias(std::string alias, std::string target) {
   if (ops.count(alias) || aliases.count(alias))
     throw std::logic_error("op registry: alias '" + alias + "' clashes with a registered name");
@@ -61,6 +67,10 @@ bool is_known_op(const std::string& name) {
 }
 
 const OpInfo& op_info(const std::string& name) { return table().ops.at(canonical_op_name(name)); }
+
+bool is_parameter_free_op(const std::string& name) {
+  return is_known_op(name) && op_info(name).parameter_free;
+}
 
 std::vector<const OpInfo*> registered_ops() {
   std::vector<const OpInfo*> out;

@@ -28,6 +28,9 @@ struct OpInfo {
   std::string description;  // one line for --help and docs
   OpFactory factory;
   bool is_binary = false;   // contains binary convolutions
+  // No weights at any stride or width (identity, pools, zeros): the ops a weight-sharing
+  // search over-selects, so they can be capped and dropped out.
+  bool parameter_free = false;
 };
 
 // The BitNAS name for `name` (itself or the op an alias stands for); throws
@@ -35,6 +38,7 @@ struct OpInfo {
 const std::string& canonical_op_name(const std::string& name);
 bool is_known_op(const std::string& name);
 const OpInfo& op_info(const std::string& name);
+bool is_parameter_free_op(const std::string& name);
 // Every registered op, sorted by name.
 std::vector<const OpInfo*> registered_ops();
 // alias -> BitNAS name.

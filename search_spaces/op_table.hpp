@@ -15,6 +15,7 @@ struct OpTable {
 
   // Both throw std::logic_error on a duplicate name or an alias of an unknown op.
   void add(std::string name, std::string description, bool is_binary, OpFactory factory);
+  void add_parameter_free(std::string name, std::string description, OpFactory factory);
   void alias(std::string alias, std::string target);
 };
 

@@ -39,11 +39,17 @@ std::span<std::vector<float>> Supernet::rows_of(EdgeWeights& rows, std::size_t c
   return std::span<std::vector<float>>(rows).subspan(first, cells_[c]->num_edges());
 }
 
-void Supernet::set_genotype(const Genotype& genotype) {
+void Supernet::set_genotype(const Genotype& genotype, const PathDrop& drop) {
   check_genotype_in_space(genotype, space_);
   std::vector<CellSelection> selections;
-  for (auto& cell : cells_)
-    selections.push_back(cell->plan_path(genotype.cell(space_.cell_layout[cell->layer()])));
+  for (auto& cell : cells_) {
+    CellSelection s = cell->plan_path(genotype.cell(space_.cell_layout[cell->layer()]));
+    if (drop)
+      std::erase_if(s.terms, [&](const SupernetTerm& t) {
+        return drop(space_.primitives[static_cast<std::size_t>(t.primitive)]);
+      });
+    selections.push_back(std::move(s));
+  }
   for (std::size_t c = 0; c < cells_.size(); ++c) cells_[c]->select(std::move(selections[c]));
   genotype_ = genotype;
   selected_ = true;

@@ -12,6 +12,7 @@
 // It is a Module: parameters(), buffers(), named_state() and zero_grad() cover every op,
 // named like a Network's ("cells.3.node4.from1.bconv_3x3.conv.weight"), so checkpoints and
 // capture/restore_module_state work as for a Network.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -38,7 +39,12 @@ class Supernet : public Module {
   // supernet (an op that cannot sit on its edge, a repeated edge, with concat_op concat a
   // different number of output nodes); errors name the cell and edge. On error the previous
   // selection stays.
-  void set_genotype(const Genotype& genotype);
+  //
+  // `drop` (path dropout) is asked once per edge of every cell (layer by layer, edges in
+  // forward order) with the edge's primitive; an edge it returns true for contributes zeros
+  // for this selection: its op neither runs forward nor learns, as if it were `none`.
+  using PathDrop = std::function<bool(const std::string& primitive)>;
+  void set_genotype(const Genotype& genotype, const PathDrop& drop = {});
   // Differentiable mode: weights[e][p] for edge e of edges() and primitive p of the space.
   // Node j of a cell = sum over its edges and primitives of w * op(state); ops with weight
   // exactly 0 are skipped, and their dL/dw is reported as 0. Output nodes: concat_nodes, else

@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "storage/fault_point.hpp"
+
 namespace bitnas {
 namespace {
 
@@ -69,8 +71,10 @@ void AtomicFileWriter::commit() {
   std::FILE* file = file_;
   file_ = nullptr;
   if (std::fclose(file) != 0) fail("cannot close", errno);
+  fault_point("file.temp_written");
   if (std::rename(temp_.c_str(), target_.c_str()) != 0) fail("cannot rename over the target", errno);
   committed_ = true;
+  fault_point("file.renamed");
   std::filesystem::path dir = target_.parent_path();
   if (dir.empty()) dir = ".";
   if (const int error = fsync_directory(dir); error != 0)

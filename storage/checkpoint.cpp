@@ -286,4 +286,17 @@ Checkpoint load_checkpoint(const std::filesystem::path& path) {
   return cp;
 }
 
+SavedCheckpoint checkpoint_file_info(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) throw std::runtime_error(label(path) + ": cannot open");
+  SavedCheckpoint info;
+  info.bytes = static_cast<std::uint64_t>(in.tellg());
+  if (info.bytes < kTrailerBytes) throw std::runtime_error(label(path) + ": truncated");
+  unsigned char trailer[4];
+  in.seekg(static_cast<std::streamoff>(info.bytes - kTrailerBytes));
+  in.read(reinterpret_cast<char*>(trailer), 4);
+  info.crc32 = ByteReader(trailer, label(path)).u32("checksum");
+  return info;
+}
+
 }  // namespace bitnas

@@ -40,4 +40,8 @@ SavedCheckpoint save_checkpoint(const std::filesystem::path& path, const Checkpo
 // (checksum mismatch, malformed contents).
 Checkpoint load_checkpoint(const std::filesystem::path& path);
 
+// Size and trailer checksum of a checkpoint file (not verified; load_checkpoint verifies), for
+// re-recording the file in the results database.
+SavedCheckpoint checkpoint_file_info(const std::filesystem::path& path);
+
 }  // namespace bitnas

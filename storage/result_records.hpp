@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "storage/process_identity.hpp"
+
 namespace bitnas {
 
 enum class RunKind { train, search, derive, eval };
@@ -27,14 +29,23 @@ struct RunInfo {
   std::string host;
   std::string bitnas_version;
   int threads = 1;
+  // Where its checkpoint lives (absolute); train and search runs have one.
+  std::optional<std::string> run_dir;
 };
 
 struct RunRecord {
   std::int64_t id = 0;
   RunInfo info;
-  RunStatus status = RunStatus::running;
+  RunStatus status = RunStatus::running;   // as stored
   std::string started_at;                 // ISO-8601 UTC
   std::optional<std::string> finished_at;  // set unless running
+  ProcessIdentity process;                 // the process that runs (or last ran) it
+  std::optional<std::string> heartbeat_at;
+  // Stored as running, but its process is gone (killed, or the machine went down).
+  bool orphaned = false;
+
+  // What a user should see: an orphaned run is interrupted, whatever the row says.
+  RunStatus observed_status() const { return orphaned ? RunStatus::interrupted : status; }
 };
 
 // A genotype by its isomorphism-invariant hash. Costs are optional: a derive step may know the

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "storage/migrations.hpp"
+#include "storage/process_identity.hpp"
 #include "storage/results_schema.hpp"
 #include "storage/sqlite_statement.hpp"
 
@@ -23,7 +24,7 @@ std::string pragma(const SqliteConnection& db, std::string_view sql) {
 
 void configure(const SqliteConnection& db, Access access) {
   // First, so that the pragmas below already wait for a writer holding the file.
-  pragma(db, "PRAGMA busy_timeout = 5000");
+  pragma(db, "PRAGMA busy_timeout = 60000");
   pragma(db, "PRAGMA foreign_keys = ON");
   if (access == Access::read_only) return;  // the journal mode is stored in the file
   const std::string mode = pragma(db, "PRAGMA journal_mode = WAL");
@@ -45,9 +46,33 @@ void check_version_for_reading(const std::filesystem::path& path, int version) {
                              "); open it read-write once (any train or search run) to migrate it");
 }
 
+// A BitNAS database carries our application id; one written before schema version 3 has
+// none but has our runs table. Anything else (another program's SQLite file, or something that
+// is not SQLite at all) is refused rather than migrated.
+void check_application_id(const SqliteConnection& db) {
+  std::int64_t id = 0;
+  try {
+    id = std::stoll(pragma(db, "PRAGMA application_id"));
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(label(db.path()) + " is not a SQLite database (" + e.what() + ")");
+  }
+  if (id == results_application_id()) return;
+  SqliteStatement tables(db, "SELECT count(*), count(*) FILTER (WHERE name = 'runs') "
+                             "FROM sqlite_schema WHERE type = 'table'");
+  tables.step();
+  const bool empty = tables.column_int64(0) == 0;
+  const bool ours_before_ids = id == 0 && tables.column_int64(1) == 1 &&
+                               read_schema_version(db) >= 1 && read_schema_version(db) <= 2;
+  if (!empty && !ours_before_ids)
+    throw std::runtime_error(label(db.path()) +
+                             " is a SQLite file of another program (application id " +
+                             std::to_string(id) + "), not a BitNAS results database");
+}
+
 constexpr std::string_view kRunColumns =
     "id, kind, name, config_text, config_hash, seed, host, bitnas_version, threads, status, "
-    "started_at, finished_at";
+    "started_at, finished_at, run_dir, pid, process_start, heartbeat_at, "
+    "(julianday('now') - julianday(coalesce(heartbeat_at, started_at))) * 86400.0";
 
 RunRecord read_run(const SqliteStatement& row) {
   RunRecord r;
@@ -63,6 +88,18 @@ RunRecord read_run(const SqliteStatement& row) {
   r.status = parse_run_status(row.column_text(9));
   r.started_at = row.column_text(10);
   r.finished_at = row.column_optional_text(11);
+  r.info.run_dir = row.column_optional_text(12);
+  r.process.host = r.info.host;
+  r.process.pid = row.column_optional_int64(13).value_or(0);
+  r.process.start = row.column_optional_text(14).value_or("");
+  r.heartbeat_at = row.column_optional_text(15);
+  if (r.status == RunStatus::running) {
+    const double silent_s = row.column_double(16);
+    // Rows written before schema version 3 have no process: judged by their age alone.
+    r.orphaned = r.process.host == this_process().host && r.process.pid > 0
+                     ? !process_alive_here(r.process)
+                     : silent_s > static_cast<double>(kHeartbeatTimeout.count());
+  }
   return r;
 }
 
@@ -108,9 +145,11 @@ ResultsDb ResultsDb::open(const std::filesystem::path& path, Access access) {
       throw std::runtime_error(message);
     }
     check_version_for_reading(path, version);
+    check_application_id(*db);
     return ResultsDb(std::move(db), access);
   }
   auto db = std::make_unique<SqliteConnection>(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  check_application_id(*db);
   configure(*db, access);
   apply_migrations(*db, results_schema_migrations());
   return ResultsDb(std::move(db), access);
@@ -130,8 +169,10 @@ std::int64_t ResultsDb::begin_run(const RunInfo& info) {
                                 " is above the largest the results database stores (2^63 - 1)");
   SqliteStatement insert(*db_,
                          "INSERT INTO runs (kind, name, config_text, config_hash, seed, host, "
-                         "bitnas_version, threads) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
-                         "RETURNING id");
+                         "bitnas_version, threads, run_dir, pid, process_start, heartbeat_at) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                         "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) RETURNING id");
+  const ProcessIdentity process = this_process();
   insert.bind(1, std::string_view(to_string(info.kind)))
       .bind(2, info.name)
       .bind(3, info.config_text)
@@ -139,7 +180,10 @@ std::int64_t ResultsDb::begin_run(const RunInfo& info) {
       .bind(5, static_cast<std::int64_t>(info.seed))
       .bind(6, info.host)
       .bind(7, info.bitnas_version)
-      .bind(8, info.threads);
+      .bind(8, info.threads)
+      .bind(9, info.run_dir)
+      .bind(10, static_cast<std::int64_t>(process.pid))
+      .bind(11, process.start);
   return returned_id(insert);
 }
 
@@ -160,14 +204,56 @@ void ResultsDb::finish_run(std::int64_t run_id, RunStatus status) {
                            to_string(run.status) + "; resume_run it first");
 }
 
-void ResultsDb::resume_run(std::int64_t run_id) {
+void ResultsDb::adopt_run(std::int64_t run_id) {
+  const ProcessIdentity process = this_process();
   SqliteStatement update(*db_,
-                         "UPDATE runs SET status = 'running', finished_at = NULL "
+                         "UPDATE runs SET status = 'running', finished_at = NULL, host = ?2, "
+                         "pid = ?3, process_start = ?4, "
+                         "heartbeat_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
                          "WHERE id = ?1 RETURNING id");
-  update.bind(1, run_id);
+  update.bind(1, run_id)
+      .bind(2, process.host)
+      .bind(3, static_cast<std::int64_t>(process.pid))
+      .bind(4, process.start);
   if (!update.step())
     throw std::runtime_error(label(path()) + ": no run " + std::to_string(run_id));
   update.run();
+}
+
+void ResultsDb::heartbeat(std::int64_t run_id) {
+  SqliteStatement update(*db_,
+                         "UPDATE runs SET heartbeat_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+                         "WHERE id = ?1");
+  update.bind(1, run_id);
+  update.run();
+}
+
+void ResultsDb::rewind_run(std::int64_t run_id, std::int64_t completed_epochs,
+                           std::int64_t sample_steps) {
+  Transaction t(*db_);
+  for (std::string_view sql :
+       {"DELETE FROM epoch_metrics WHERE run_id = ?1 AND epoch >= ?2",
+        "DELETE FROM search_epochs WHERE run_id = ?1 AND epoch >= ?2",
+        "DELETE FROM samples WHERE run_id = ?1 AND step >= ?3",
+        "DELETE FROM results WHERE run_id = ?1",
+        "DELETE FROM checkpoints WHERE run_id = ?1 AND epoch > ?2"}) {
+    SqliteStatement remove(*db_, sql);
+    remove.bind(1, run_id);
+    if (sql.find("?2") != std::string_view::npos) remove.bind(2, completed_epochs);
+    if (sql.find("?3") != std::string_view::npos) remove.bind(3, sample_steps);
+    remove.run();
+  }
+  t.commit();
+}
+
+std::optional<RunRecord> ResultsDb::find_unfinished_run(RunKind kind,
+                                                        std::string_view run_dir) const {
+  SqliteStatement query(*db_, "SELECT " + std::string(kRunColumns) +
+                                  " FROM runs WHERE kind = ?1 AND run_dir = ?2 "
+                                  "AND status <> 'finished' ORDER BY id DESC LIMIT 1");
+  query.bind(1, std::string_view(to_string(kind))).bind(2, run_dir);
+  if (!query.step()) return std::nullopt;
+  return read_run(query);
 }
 
 RunRecord ResultsDb::get_run(std::int64_t run_id) const {

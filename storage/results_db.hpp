@@ -2,7 +2,7 @@
 // The results database: one SQLite file that every run (train, search, derive, eval) records
 // into and queries (or a sqlite3 shell) read. Tables and rules: docs/DATABASE.md.
 //
-// Connections use WAL (readers never block the writer nor each other), a 5 s busy timeout
+// Connections use WAL (readers never block the writer nor each other), a 60 s busy timeout
 // (a second writer waits instead of failing), foreign keys ON and synchronous=NORMAL (a power
 // loss may drop the last commits but never corrupts the file). Not thread-safe: one ResultsDb
 // per thread; any number of processes may open the same file.
@@ -44,9 +44,19 @@ class ResultsDb {
   // Runs. begin_run inserts a row with status running and returns its id; finish_run sets a
   // final status (not running) and finished_at; resume_run makes a run running again (after
   // an interruption or a crash that left it running).
+  // begin_run records this process (host, pid, start time) and a first heartbeat.
   std::int64_t begin_run(const RunInfo& info);
   void finish_run(std::int64_t run_id, RunStatus status);
-  void resume_run(std::int64_t run_id);
+  // The run continues in this process: running again, its process and heartbeat renewed.
+  void adopt_run(std::int64_t run_id);
+  // "Still alive": a run whose heartbeat stops is judged gone after kHeartbeatTimeout.
+  void heartbeat(std::int64_t run_id);
+  // In one transaction, removes what a run recorded past a checkpoint (epochs >=
+  // completed_epochs, samples of controller steps >= sample_steps, final results), so a
+  // resumed run that recomputes them ends with exactly the rows of an uninterrupted one.
+  void rewind_run(std::int64_t run_id, std::int64_t completed_epochs, std::int64_t sample_steps);
+  // The newest run of this kind in `run_dir` (absolute) that did not finish.
+  std::optional<RunRecord> find_unfinished_run(RunKind kind, std::string_view run_dir) const;
   RunRecord get_run(std::int64_t run_id) const;  // throws if there is no such run
   // The latest run of this kind and config, e.g. the one a restarted command should resume.
   std::optional<RunRecord> find_run(RunKind kind, std::string_view config_hash) const;

@@ -1,5 +1,9 @@
 #include "storage/results_queries.hpp"
 
+#include <cmath>
+
+#include <map>
+
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
@@ -33,7 +37,7 @@ SELECT r.id, r.kind, r.name, r.status, r.started_at, r.finished_at,
     WHEN 'derive' THEN (SELECT max(value) FROM results
                         WHERE run_id = r.id AND metric = 'reward' AND split = 'derive')
   END,
-  (SELECT max(test_acc) FROM epoch_metrics WHERE run_id = r.id),
+  (SELECT max(valid_acc) FROM epoch_metrics WHERE run_id = r.id),
   (SELECT max(value) FROM results WHERE run_id = r.id AND metric = 'top1' AND split = 'test'),
   (SELECT sum(w) FROM (SELECT wall_s AS w FROM epoch_metrics WHERE run_id = r.id
                        UNION ALL SELECT wall_s FROM search_epochs WHERE run_id = r.id)),
@@ -41,42 +45,47 @@ SELECT r.id, r.kind, r.name, r.status, r.started_at, r.finished_at,
 FROM runs r
 )sql";
 
-RunOverview read_overview(const SqliteStatement& row) {
+// A run stored as running whose process is gone is shown as interrupted.
+RunOverview read_overview(const SqliteStatement& row, const ResultsDb& db) {
   RunOverview o;
   o.id = row.column_int64(0);
   o.kind = parse_run_kind(row.column_text(1));
   o.name = row.column_text(2);
   o.status = parse_run_status(row.column_text(3));
+  if (o.status == RunStatus::running) o.status = db.get_run(o.id).observed_status();
   o.started_at = row.column_text(4);
   o.finished_at = row.column_optional_text(5);
   o.epochs = row.column_int64(6);
   o.best_genotype = row.column_optional_text(7);
   o.best_reward = row.column_optional_double(8);
-  o.best_epoch_top1 = row.column_optional_double(9);
+  o.best_epoch_valid = row.column_optional_double(9);
   o.final_top1 = row.column_optional_double(10);
   o.wall_s = row.column_optional_double(11);
   o.elapsed_s = row.column_optional_double(12);
   return o;
 }
 
-// The mean 'top1'/'test' of every genotype some train run retrained: a CTE named retrained
-// (genotype_id, top1, n) for the statements below to join.
+// Per genotype some train run retrained: the mean 'top1'/'valid' (what rankings use), the
+// mean 'top1'/'test' (shown beside it) and how many runs: a CTE named retrained
+// (genotype_id, top1, test_top1, n) for the statements below to join.
 constexpr std::string_view kRetrainedCte = R"sql(
 retrained AS (
-  SELECT x.genotype_id, avg(x.value) AS top1, count(*) AS n
+  SELECT x.genotype_id,
+         avg(x.value) FILTER (WHERE x.split = 'valid') AS top1,
+         avg(x.value) FILTER (WHERE x.split = 'test') AS test_top1,
+         count(*) FILTER (WHERE x.split = 'valid') AS n
   FROM results x JOIN runs u ON u.id = x.run_id
-  WHERE u.kind = 'train' AND x.metric = 'top1' AND x.split = 'test'
+  WHERE u.kind = 'train' AND x.metric = 'top1' AND x.split IN ('valid', 'test')
     AND x.genotype_id IS NOT NULL
-  GROUP BY x.genotype_id)
+  GROUP BY x.genotype_id
+  HAVING count(*) FILTER (WHERE x.split = 'valid') > 0)
 )sql";
 
 }  // namespace
 
 std::optional<double> best_result(const RunOverview& run) {
   if (run.kind == RunKind::search || run.kind == RunKind::derive) return run.best_reward;
-  if (run.best_epoch_top1 && run.final_top1)
-    return std::max(*run.best_epoch_top1, *run.final_top1);
-  return run.final_top1 ? run.final_top1 : run.best_epoch_top1;
+  return run.final_top1;  // the test split, read once at the end
 }
 
 const char* best_result_label(RunKind kind) {
@@ -92,7 +101,7 @@ const char* best_result_label(RunKind kind) {
 std::vector<RunOverview> list_run_overviews(const ResultsDb& db) {
   SqliteStatement query(db.connection(), std::string(kOverviewColumns) + " ORDER BY r.id");
   std::vector<RunOverview> out;
-  while (query.step()) out.push_back(read_overview(query));
+  while (query.step()) out.push_back(read_overview(query, db));
   return out;
 }
 
@@ -103,7 +112,7 @@ std::vector<RunOverview> run_overviews(const ResultsDb& db, std::span<const std:
     query.reset();
     query.bind(1, id);
     if (!query.step()) throw std::runtime_error(label(db) + ": no run " + std::to_string(id));
-    out.push_back(read_overview(query));
+    out.push_back(read_overview(query, db));
   }
   return out;
 }
@@ -154,7 +163,7 @@ mentioned AS (
   UNION
   SELECT genotype_id FROM results WHERE run_id IN chosen AND genotype_id IS NOT NULL)
 SELECT g.hash, w.value, w.run_id, t.top1, ifnull(t.n, 0), g.fp_params + g.binary_params,
-       g.ops, g.bytes, g.canonical
+       g.ops, g.bytes, g.canonical, t.test_top1
 FROM mentioned m JOIN genotypes g ON g.id = m.genotype_id
 LEFT JOIN reward w ON w.genotype_id = g.id AND w.place = 1
 LEFT JOIN retrained t ON t.genotype_id = g.id
@@ -182,6 +191,7 @@ LIMIT ?4
     r.ops = query.column_optional_double(6);
     r.bytes = query.column_optional_double(7);
     r.canonical = query.column_text(8);
+    r.retrained_test_top1 = query.column_optional_double(9);
     out.push_back(std::move(r));
   }
   return out;
@@ -263,7 +273,7 @@ RewardCorrelation reward_correlation(const ResultsDb& db, std::int64_t run_id) {
   }
   SqliteStatement query(db.connection(),
                         "WITH " + std::string(rewards) + ",\n" + std::string(kRetrainedCte) + R"sql(
-SELECT g.hash, g.canonical, w.value, w.n, t.top1, t.n
+SELECT g.hash, g.canonical, w.value, w.n, t.top1, t.n, t.test_top1
 FROM rewards w JOIN retrained t ON t.genotype_id = w.genotype_id
 JOIN genotypes g ON g.id = w.genotype_id
 ORDER BY w.value DESC, g.hash
@@ -279,11 +289,76 @@ ORDER BY w.value DESC, g.hash
     p.rewards = query.column_int64(3);
     p.retrained_top1 = query.column_double(4);
     p.retrains = query.column_int64(5);
+    p.retrained_test_top1 = query.column_optional_double(6);
     rewards_of_pairs.push_back(p.reward);
     retrained_of_pairs.push_back(p.retrained_top1);
     out.pairs.push_back(std::move(p));
   }
   out.tau = kendall_tau_b(rewards_of_pairs, retrained_of_pairs);
+  return out;
+}
+
+std::vector<RetrainedSummary> retrained_summaries(const ResultsDb& db, const RetrainedQuery& q) {
+  if (q.from_run) db.get_run(*q.from_run);  // throws if there is none
+  SqliteStatement query(db.connection(), R"sql(
+SELECT g.hash, g.canonical, u.name, v.value, t.value, g.fp_params + g.binary_params, g.ops,
+       (SELECT sum(wall_s) FROM epoch_metrics WHERE run_id = u.id)
+FROM runs u
+JOIN results v ON v.run_id = u.id AND v.metric = 'top1' AND v.split = 'valid'
+JOIN results t ON t.run_id = u.id AND t.metric = 'top1' AND t.split = 'test'
+               AND t.genotype_id = v.genotype_id
+JOIN genotypes g ON g.id = v.genotype_id
+WHERE u.kind = 'train' AND u.status = 'finished'
+  AND (?1 IS NULL OR g.id IN (SELECT genotype_id FROM results WHERE run_id = ?1
+                              UNION SELECT genotype_id FROM samples WHERE run_id = ?1))
+  AND (?2 IS NULL OR instr(u.name, ?2) > 0)
+ORDER BY g.hash, u.id
+)sql");
+  query.bind(1, q.from_run).bind(2, q.name_contains);
+  struct Runs {
+    RetrainedSummary s;
+    std::vector<double> valid, test, wall;
+    std::vector<std::string> names;
+  };
+  std::map<std::string, Runs> by_hash;
+  while (query.step()) {
+    Runs& r = by_hash[query.column_text(0)];
+    r.s.hash = query.column_text(0);
+    r.s.canonical = query.column_text(1);
+    const std::string name = query.column_text(2);
+    if (std::find(r.names.begin(), r.names.end(), name) == r.names.end()) r.names.push_back(name);
+    r.valid.push_back(query.column_double(3));
+    r.test.push_back(query.column_double(4));
+    r.s.params = query.column_optional_int64(5);
+    r.s.ops = query.column_optional_double(6);
+    r.wall.push_back(query.column_optional_double(7).value_or(0.0));
+  }
+  const auto mean = [](const std::vector<double>& x) {
+    double sum = 0.0;
+    for (double v : x) sum += v;
+    return sum / static_cast<double>(x.size());
+  };
+  const auto sd = [&](const std::vector<double>& x) {
+    if (x.size() < 2) return 0.0;
+    const double m = mean(x);
+    double squares = 0.0;
+    for (double v : x) squares += (v - m) * (v - m);
+    return std::sqrt(squares / static_cast<double>(x.size() - 1));
+  };
+  std::vector<RetrainedSummary> out;
+  for (auto& [hash, r] : by_hash) {
+    r.s.runs = static_cast<std::int64_t>(r.valid.size());
+    r.s.valid_mean = mean(r.valid);
+    r.s.valid_sd = sd(r.valid);
+    r.s.test_mean = mean(r.test);
+    r.s.test_sd = sd(r.test);
+    r.s.wall_s_mean = mean(r.wall);
+    for (const std::string& n : r.names) r.s.names += (r.s.names.empty() ? "" : ", ") + n;
+    out.push_back(r.s);
+  }
+  std::stable_sort(out.begin(), out.end(), [](const RetrainedSummary& a, const RetrainedSummary& b) {
+    return a.valid_mean > b.valid_mean;
+  });
   return out;
 }
 

@@ -10,8 +10,9 @@
 //   shared-weights top-1 on the whole derive split) and metric 'rank' split 'derive';
 // - a train run's `results` hold metric 'top1' split 'test' (and 'valid') for the genotype it
 //   trained: that genotype's retrained accuracy.
-// The *retrained top-1* of a genotype is the mean of 'top1'/'test' over every train run that
-// trained it (several seeds average; `retrains` says how many).
+// The *retrained top-1* of a genotype is the mean of 'top1'/'valid' over every train run that
+// trained it (several seeds average; `retrains` says how many): genotypes are ranked and
+// selected on validation. The mean 'top1'/'test' is shown beside it, never ranked on.
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -39,14 +40,14 @@ struct RunOverview {
   // of the run's best 'top1'/'test' result.
   std::optional<std::string> best_genotype;
   std::optional<double> best_reward;      // search: max sample reward; derive: max derive reward
-  std::optional<double> best_epoch_top1;  // max epoch_metrics.test_acc
+  std::optional<double> best_epoch_valid;  // max epoch_metrics.valid_acc
   std::optional<double> final_top1;       // max 'top1'/'test' result of the run
   std::optional<double> wall_s;           // sum of the recorded epochs' wall_s
   std::optional<double> elapsed_s;        // finished_at - started_at (empty while running)
 };
 
 // The one number `bitnas query runs` shows per run: search and derive, best_reward; train and
-// eval, the best test top-1 the run recorded (best of best_epoch_top1 and final_top1).
+// eval, the test top-1 it recorded at the end (final_top1).
 std::optional<double> best_result(const RunOverview& run);
 // What best_result is: "reward/sample", "reward/derive" or "top1/test".
 const char* best_result_label(RunKind kind);
@@ -88,7 +89,8 @@ struct RankedGenotype {
   // and the run that gave it.
   std::optional<double> reward;
   std::optional<std::int64_t> reward_run;
-  std::optional<double> retrained_top1;  // over all train runs, see the top of this file
+  std::optional<double> retrained_top1;  // validation, over all train runs (top of this file)
+  std::optional<double> retrained_test_top1;  // test, beside it
   std::int64_t retrains = 0;
   std::optional<std::int64_t> params;  // fp_params + binary_params
   std::optional<double> ops;
@@ -134,7 +136,8 @@ struct CorrelationPair {
   std::string canonical;
   double reward = 0.0;          // mean over the run's rewards of the genotype
   std::int64_t rewards = 0;     // how many were averaged
-  double retrained_top1 = 0.0;  // mean over train runs
+  double retrained_top1 = 0.0;  // mean validation top-1 over train runs
+  std::optional<double> retrained_test_top1;  // mean test top-1, beside it
   std::int64_t retrains = 0;
 };
 
@@ -152,5 +155,27 @@ struct RewardCorrelation {
 // genotypes that also have a retrained top-1 (any train run) are paired. Throws if the run is
 // not a search or derive run; fewer than 2 pairs is not an error (tau.tau_b is empty).
 RewardCorrelation reward_correlation(const ResultsDb& db, std::int64_t run_id);
+
+// Finished train runs grouped by the genotype they trained: the protocol's comparison table.
+// Means and sample standard deviations over the runs (seeds) of each genotype.
+struct RetrainedSummary {
+  std::string hash;
+  std::string canonical;
+  std::int64_t runs = 0;
+  double valid_mean = 0.0, valid_sd = 0.0;  // 'top1'/'valid': what selection may use
+  double test_mean = 0.0, test_sd = 0.0;    // 'top1'/'test': read once per run, at its end
+  std::optional<std::int64_t> params;
+  std::optional<double> ops;
+  double wall_s_mean = 0.0;                 // training time of a run (sum of its epochs)
+  std::string names;                        // the runs' names, distinct, joined by ", "
+};
+
+struct RetrainedQuery {
+  std::optional<std::int64_t> from_run;  // only genotypes this run mentions (e.g. a derive run)
+  std::optional<std::string> name_contains;  // only train runs whose name contains this
+};
+
+// By mean validation top-1, best first.
+std::vector<RetrainedSummary> retrained_summaries(const ResultsDb& db, const RetrainedQuery& q);
 
 }  // namespace bitnas

@@ -114,15 +114,33 @@ CREATE TABLE search_epochs (
 ) STRICT;
 )sql";
 
+// Version 3: runs know their process and run directory. A run marked running whose process is
+// gone (pid and start time on its host; elsewhere a heartbeat older than five minutes) was
+// killed: queries show it as interrupted and `--resume` in its run directory adopts it.
+// The application id marks the file as a BitNAS results database, so foreign SQLite files are
+// refused instead of migrated.
+constexpr std::string_view kVersion3 = R"sql(
+ALTER TABLE runs ADD COLUMN run_dir TEXT;
+ALTER TABLE runs ADD COLUMN pid INTEGER;
+ALTER TABLE runs ADD COLUMN process_start TEXT;
+ALTER TABLE runs ADD COLUMN heartbeat_at TEXT;
+CREATE INDEX runs_by_dir ON runs (run_dir);
+PRAGMA application_id = 1112424787;
+)sql";
+
 // Append new versions here, one script each; never edit a released one.
 constexpr std::string_view kMigrations[] = {
     kVersion1,
     kVersion2,
+    kVersion3,
 };
 
 }  // namespace
 
 std::span<const std::string_view> results_schema_migrations() { return kMigrations; }
+
+// "BNAS"; set by the version 3 migration (1112424787 there).
+std::int64_t results_application_id() { return 0x424E4153; }
 
 int results_schema_version() { return static_cast<int>(std::size(kMigrations)); }
 

@@ -142,4 +142,6 @@ std::optional<std::string> SqliteStatement::column_optional_text(int column) con
   return column_text(column);
 }
 
+int SqliteStatement::column_count() const { return sqlite3_column_count(stmt_); }
+
 }  // namespace bitnas

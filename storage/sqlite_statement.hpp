@@ -52,6 +52,7 @@ class SqliteStatement {
   std::optional<std::int64_t> column_optional_int64(int column) const;
   std::optional<double> column_optional_double(int column) const;
   std::optional<std::string> column_optional_text(int column) const;
+  int column_count() const;
 
  private:
   SqliteStatement(const SqliteConnection& db, sqlite3_stmt* stmt) : db_(&db), stmt_(stmt) {}

@@ -1,11 +1,13 @@
 #include "storage/transaction.hpp"
 
+#include "storage/fault_point.hpp"
 #include "storage/sqlite_statement.hpp"
 
 namespace bitnas {
 
 Transaction::Transaction(const SqliteConnection& db) : db_(db) {
   SqliteStatement(db_, "BEGIN IMMEDIATE").run();
+  fault_point("transaction.begun");
 }
 
 Transaction::~Transaction() {
@@ -20,8 +22,10 @@ Transaction::~Transaction() {
 
 void Transaction::commit() {
   if (!open_) throw std::logic_error("Transaction::commit called twice");
+  fault_point("transaction.before_commit");
   SqliteStatement(db_, "COMMIT").run();
   open_ = false;
+  fault_point("transaction.committed");
 }
 
 }  // namespace bitnas

@@ -88,10 +88,12 @@ SampleInfo sample(std::int64_t step, std::int64_t idx, std::int64_t epoch, std::
   return s;
 }
 
-// A train run of `genotype` that ends with test top-1 `top1`.
+// A train run of `genotype` that ends with test top-1 `top1` and validation top-1 `top1` +
+// 1/32 (rankings follow validation).
 std::int64_t retrain(ResultsDb& db, const std::string& name, std::int64_t genotype, double top1) {
   const std::int64_t run = db.begin_run(run_info(RunKind::train, name));
   db.record_result(run, ResultInfo{genotype, "top1", "test", top1});
+  db.record_result(run, ResultInfo{genotype, "top1", "valid", top1 + 0.03125});
   db.record_result(run, ResultInfo{genotype, "loss", "test", 0.5});
   db.finish_run(run, RunStatus::finished);
   return run;
@@ -136,15 +138,15 @@ Ids build_db(const std::string& path) {
   ids.train_a = db.begin_run(run_info(RunKind::train, "retrain A"));
   EpochMetrics m0, m1;
   m0.epoch = 0;
-  m0.test_acc = 0.78125;
+  m0.valid_acc = 0.78125;
   m0.wall_s = 5.0;
   m1.epoch = 1;
-  m1.test_acc = 0.828125;  // the best epoch is better than the final result
+  m1.valid_acc = 0.828125;  // the best epoch is better than the final result
   m1.wall_s = 6.0;
   db.record_epoch(ids.train_a, m0);
   db.record_epoch(ids.train_a, m1);
   db.record_result(ids.train_a, ResultInfo{a, "top1", "test", 0.8125});
-  db.record_result(ids.train_a, ResultInfo{a, "top1", "valid", 0.796875});
+  db.record_result(ids.train_a, ResultInfo{a, "top1", "valid", 0.8125 + 0.03125});
   db.finish_run(ids.train_a, RunStatus::finished);
   ids.train_a2 = retrain(db, "retrain \"A\", seed 2", a, 0.875);
   ids.train_b = retrain(db, "retrain B", b, 0.875);
@@ -155,7 +157,7 @@ Ids build_db(const std::string& path) {
   ids.train_d_running = db.begin_run(run_info(RunKind::train, "retrain D"));
   EpochMetrics d0;
   d0.epoch = 0;
-  d0.test_acc = 0.5;
+  d0.valid_acc = 0.5;
   db.record_epoch(ids.train_d_running, d0);
 
   // A second search whose only retrained genotype is A.
@@ -213,7 +215,7 @@ TEST_F(QueryRuns, EveryRunWithItsEpochsAndBestResult) {
   const RunOverview& train_a = runs[2];
   EXPECT_EQ(train_a.epochs, 2);
   EXPECT_EQ(train_a.final_top1, 0.8125);
-  EXPECT_EQ(best_result(train_a), 0.828125);  // its best epoch beat the final result
+  EXPECT_EQ(best_result(train_a), 0.8125);  // the test split, once at the end; never an epoch's best
   EXPECT_STREQ(best_result_label(train_a.kind), "top1/test");
   EXPECT_EQ(best_result(runs[3]), 0.875);     // no epochs: the final result
 
@@ -222,7 +224,7 @@ TEST_F(QueryRuns, EveryRunWithItsEpochsAndBestResult) {
   EXPECT_EQ(running.status, RunStatus::running);
   EXPECT_FALSE(running.finished_at.has_value());
   EXPECT_FALSE(running.final_top1.has_value());
-  EXPECT_EQ(best_result(running), 0.5);  // from its epoch so far
+  EXPECT_FALSE(best_result(running).has_value());  // no test result before the end
   EXPECT_FALSE(running.elapsed_s.has_value());
 }
 
@@ -266,7 +268,8 @@ TEST_F(QueryTop, ByBestSampleRewardOfASearchRun) {
   EXPECT_EQ(rows[3].rank, 4);
   EXPECT_EQ(rows[0].reward, 0.75);  // best, not mean, of A's two samples
   EXPECT_EQ(rows[0].reward_run, ids.search);
-  EXPECT_EQ(rows[0].retrained_top1, 0.84375);  // mean of its two retrains
+  EXPECT_EQ(rows[0].retrained_top1, 0.875);  // mean validation top-1 of its two retrains
+  EXPECT_EQ(rows[0].retrained_test_top1, 0.84375);  // and their mean test top-1 beside it
   EXPECT_EQ(rows[0].retrains, 2);
   EXPECT_EQ(rows[0].params, 6500);
   EXPECT_EQ(rows[0].ops, 2000.0);
@@ -316,7 +319,8 @@ TEST_F(QueryTop, ByRetrainedAccuracy) {
   q.by = RankBy::retrained;
   const std::vector<RankedGenotype> all = top_genotypes(db, q);
   EXPECT_EQ(hashes(all), (std::vector<std::string>{kHashBase, kHashB, kHashA, kHashC}));
-  EXPECT_EQ(all[0].retrained_top1, 0.90625);
+  EXPECT_EQ(all[0].retrained_top1, 0.9375);  // ranked by validation
+  EXPECT_EQ(all[0].retrained_test_top1, 0.90625);
   EXPECT_FALSE(all[0].reward.has_value());
 
   q.run_id = ids.search;  // only the genotypes the search sampled
@@ -352,9 +356,10 @@ TEST_F(QueryGenotype, FullHashGivesCostsAndEveryMention) {
       {ids.derive, "result", "rank", "derive", 1.0, std::nullopt},
       {ids.derive, "result", "reward", "derive", 0.75, std::nullopt},
       {ids.train_a, "result", "top1", "test", 0.8125, std::nullopt},
-      {ids.train_a, "result", "top1", "valid", 0.796875, std::nullopt},
+      {ids.train_a, "result", "top1", "valid", 0.84375, std::nullopt},
       {ids.train_a2, "result", "loss", "test", 0.5, std::nullopt},
       {ids.train_a2, "result", "top1", "test", 0.875, std::nullopt},
+      {ids.train_a2, "result", "top1", "valid", 0.90625, std::nullopt},
       {ids.tiny_search, "sample", "reward", "sample", 0.25, 0},
   };
   ASSERT_EQ(d.mentions.size(), expected.size());
@@ -411,7 +416,7 @@ TEST_F(QueryCompare, RunsInTheOrderGivenWithWhatEachHas) {
   EXPECT_FALSE(rows[1].final_top1.has_value());
 
   EXPECT_EQ(rows[2].best_genotype, kHashA);
-  EXPECT_EQ(rows[2].best_epoch_top1, 0.828125);
+  EXPECT_EQ(rows[2].best_epoch_valid, 0.828125);
   EXPECT_EQ(rows[2].final_top1, 0.8125);
   EXPECT_EQ(rows[2].epochs, 2);
   EXPECT_EQ(rows[2].wall_s, 11.0);
@@ -440,7 +445,8 @@ TEST_F(QueryCorrelation, SearchRunUsesMeanSampleRewardAgainstMeanRetrainedTop1) 
   EXPECT_EQ(c.pairs[0].hash, kHashA);  // A and B tie at 0.625: by hash
   EXPECT_EQ(c.pairs[0].reward, 0.625);
   EXPECT_EQ(c.pairs[0].rewards, 2);
-  EXPECT_EQ(c.pairs[0].retrained_top1, 0.84375);
+  EXPECT_EQ(c.pairs[0].retrained_top1, 0.875);  // validation
+  EXPECT_EQ(c.pairs[0].retrained_test_top1, 0.84375);
   EXPECT_EQ(c.pairs[0].retrains, 2);
   EXPECT_EQ(c.pairs[1].hash, kHashB);
   EXPECT_EQ(c.pairs[2].hash, kHashC);

@@ -163,12 +163,12 @@ TEST(ResultsDb, ConnectionUsesWalForeignKeysAndBusyTimeout) {
   const SqliteConnection& c = db.connection();
   EXPECT_EQ(single_text(c, "PRAGMA journal_mode"), "wal");
   EXPECT_EQ(single_text(c, "PRAGMA foreign_keys"), "1");
-  EXPECT_EQ(single_text(c, "PRAGMA busy_timeout"), "5000");
+  EXPECT_EQ(single_text(c, "PRAGMA busy_timeout"), "60000");
   EXPECT_EQ(single_text(c, "PRAGMA synchronous"), "1");  // NORMAL
 
   ResultsDb reader = ResultsDb::open(dir.file("r.db"), Access::read_only);
   EXPECT_EQ(single_text(reader.connection(), "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(single_text(reader.connection(), "PRAGMA busy_timeout"), "5000");
+  EXPECT_EQ(single_text(reader.connection(), "PRAGMA busy_timeout"), "60000");
 }
 
 TEST(ResultsDb, ForeignKeysAreEnforced) {
@@ -205,7 +205,7 @@ TEST(ResultsDb, RunLifecycle) {
   EXPECT_TRUE(run.finished_at);
   EXPECT_TRUE(contains(error_of([&] { db.finish_run(id, RunStatus::failed); }),
                        "run " + std::to_string(id) + " is already finished"));
-  db.resume_run(id);
+  db.adopt_run(id);
   EXPECT_EQ(db.get_run(id).status, RunStatus::running);
   EXPECT_FALSE(db.get_run(id).finished_at);
   db.finish_run(id, RunStatus::interrupted);

@@ -11,40 +11,12 @@
 #include "storage/checkpoint.hpp"
 #include "storage/results_db.hpp"
 #include "tests/support/quadrant_dataset.hpp"
+#include "tests/support/tiny_configs.hpp"
 
 namespace bitnas {
 namespace {
 
 using testing::TempDir;
-
-std::string tiny_search(const std::string& data_dir, const std::string& controller) {
-  return R"(search_space:
-  num_cell_groups: 2
-  num_init_nodes: 1
-  num_layers: 2
-  cell_layout: [0, 1]
-  num_steps: 2
-  num_node_inputs: 1
-  primitives: [bconv_3x3, skip_connect, avg_pool_3x3, none]
-  layer_channels: [4, 4, 8]
-  preprocess: identity
-data:
-  dataset: fashion_mnist
-  dir: )" + data_dir + R"(
-search:
-  epochs: 2
-  batch_size: 32
-  controller_steps_per_epoch: 3
-  samples_per_step: 2
-  controller_fraction: 0.2
-  derive_fraction: 0.2
-  seed: 4
-controller: )" + controller + R"(
-evaluator: {batch_size: 48}
-weights_manager:
-  optimizer: {type: adam, lr: 0.01}
-)";
-}
 
 class SilentSearch : public SearchProgress {
  public:
@@ -69,7 +41,7 @@ class SearchRunTest : public ::testing::Test {
 
   SearchRequest request(const std::string& controller, const std::string& run) const {
     SearchRequest r;
-    r.config = parse_search_config(tiny_search(data_.path(), controller), "tiny_search.yaml");
+    r.config = parse_search_config(testing::tiny_search_yaml(data_.path(), controller), "tiny_search.yaml");
     r.name = run;
     r.run_dir = work_.file(run);
     r.db_path = work_.file("results.db");

@@ -13,6 +13,7 @@
 #include "search_spaces/binary_conv_unit.hpp"
 #include "search_spaces/branches.hpp"
 #include "search_spaces/op_registry.hpp"
+#include "tests/support/gradient_check.hpp"
 #include "tests/test_float_layers_util.hpp"
 #include "tests/test_search_space_ops_util.hpp"
 
@@ -27,7 +28,8 @@ const std::set<std::string> kExpectedOps = {
     "bconv_1x1",         "bconv_1x1_skip",      "bconv_3x3",         "bconv_3x3_skip",
     "bconv_5x5",         "bconv_5x5_skip",      "dil_bconv_3x3",     "dil_bconv_3x3_skip",
     "dil_bconv_5x5",     "dil_bconv_5x5_skip",  "group_bconv_3x3",   "group_bconv_3x3_skip",
-    "skip_connect",      "avg_pool_3x3",        "max_pool_3x3",      "none",
+    "skip_connect",      "shortcut",            "avg_pool_3x3",      "max_pool_3x3",
+    "none",
     "xnor_resnet_block", "bireal_resnet_block", "resnete_block",     "xnor_vgg_block",
     "relu_conv_bn_1x1",  "bin_conv_bn_1x1",     "factorized_reduce", "bin_factorized_reduce",
     "identity"};
@@ -117,7 +119,7 @@ TEST(OpRegistry, BadEdgesNameTheOpAndWidths) {
   space.downsample = Downsample::avgpool;
   EXPECT_TRUE(
       testing::throws_invalid_argument([&] { make_op("skip_connect", 8, 4, 2, context); },
-                                       {"skip_connect", "avgpool", "c_out must be >= c_in"}));
+                                       {"skip_connect", "c_in 8", "c_out 4", "c_out must be >= c_in"}));
 }
 
 // ---- every op and alias, in two spaces ---------------------------------------------------
@@ -263,11 +265,31 @@ TEST_F(OpSemantics, BinaryOpsFollowTheSpaceOrderExceptFixedOrderBlocks) {
   }
 }
 
-TEST_F(OpSemantics, SkipConnectIsIdentityOrTheSpaceDownsample) {
+TEST_F(OpSemantics, SkipConnectIsParameterFreeAtEveryStride) {
   auto same = make_op("skip_connect", 4, 4, 1, context);
   EXPECT_NE(dynamic_cast<Identity*>(same.get()), nullptr);
+  space.downsample = Downsample::fp_conv;  // must not leak into skip_connect
+  auto reduce = make_op("skip_connect", 2, 4, 2, context);
+  EXPECT_TRUE(reduce->parameters().empty());
+  EXPECT_TRUE(op_info("skip_connect").parameter_free);
+  // Average pool 3x3 (real taps only), then channels c and c + 2 equal.
+  const Tensor x = testing::random_tensor({1, 4, 4, 2}, 21);
+  const Tensor y = reduce->forward(x, Mode::eval);
+  ASSERT_EQ(y.shape(), (Shape{1, 2, 2, 4}));
+  const float corner = (x.at(0, 0, 0, 1) + x.at(0, 0, 1, 1) + x.at(0, 1, 0, 1) + x.at(0, 1, 1, 1)) / 4;
+  EXPECT_FLOAT_EQ(y.at(0, 0, 0, 1), corner);
+  EXPECT_EQ(y.at(0, 0, 0, 3), y.at(0, 0, 0, 1));
+  EXPECT_EQ(y.at(0, 1, 1, 2), y.at(0, 1, 1, 0));
+  testing::GradCheckOptions options;
+  EXPECT_TRUE(testing::check_module_gradients(*reduce, x, options));
+}
+
+TEST_F(OpSemantics, ShortcutIsIdentityOrTheSpaceDownsample) {
+  auto same = make_op("shortcut", 4, 4, 1, context);
+  EXPECT_NE(dynamic_cast<Identity*>(same.get()), nullptr);
+  EXPECT_FALSE(op_info("shortcut").parameter_free);
   space.downsample = Downsample::binary_conv;
-  auto reduce = make_op("skip_connect", 4, 8, 2, context);
+  auto reduce = make_op("shortcut", 4, 8, 2, context);
   EXPECT_EQ(unit_of(*reduce).conv().options().stride, 2);
   EXPECT_EQ(unit_of(*reduce).shortcut(), nullptr);
 }

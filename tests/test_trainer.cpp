@@ -11,38 +11,13 @@
 #include "storage/results_db.hpp"
 #include "tests/support/data_files.hpp"
 #include "tests/support/quadrant_dataset.hpp"
+#include "tests/support/tiny_configs.hpp"
 
 namespace bitnas {
 namespace {
 
 using testing::Bytes;
 using testing::TempDir;
-
-std::string tiny_config(const std::string& data_dir, int epochs) {
-  return R"(search_space:
-  num_cell_groups: 2
-  num_init_nodes: 1
-  num_layers: 2
-  cell_layout: [0, 1]
-  num_steps: 2
-  num_node_inputs: 1
-  primitives: [bconv_3x3, skip_connect]
-  layer_channels: [8, 8, 16]
-  preprocess: identity
-  binary_op: {weight_scale: channel, ste_threshold: 1.3, weight_ste: clip}
-genotype: "normal_0=[('bconv_3x3', 0, 1), ('bconv_3x3', 1, 2)], reduce_1=[('bconv_3x3', 0, 1), ('skip_connect', 1, 2)]"
-data:
-  dataset: fashion_mnist
-  dir: )" + data_dir + R"(
-  valid_fraction: 0.1
-trainer:
-  epochs: )" + std::to_string(epochs) + R"(
-  batch_size: 32
-  optimizer: {type: adam, lr: 0.01}
-  lr_schedule: {type: cosine}
-  seed: 3
-)";
-}
 
 // Stops the run (as Ctrl-C would) once `after_epochs` epochs are done.
 class StopAfter : public SilentProgress {
@@ -65,7 +40,7 @@ class TrainerTest : public ::testing::Test {
   void TearDown() override { clear_stop_request(); }
 
   TrainRequest request(int epochs, const std::string& run) const {
-    TrainRequest r = make_train_request(tiny_config(data_.path(), epochs), "tiny.yaml", {});
+    TrainRequest r = make_train_request(testing::tiny_train_yaml(data_.path(), epochs), "tiny.yaml", {});
     r.run_dir = work_.file(run);
     r.db_path = work_.file("results.db");
     return r;

@@ -8,6 +8,15 @@
 
 namespace bitnas {
 
+const char* to_string(PathSampling sampling) {
+  switch (sampling) {
+    case PathSampling::uniform: return "uniform";
+    case PathSampling::fair: return "fair";
+    case PathSampling::controller: return "controller";
+  }
+  return "?";
+}
+
 namespace {
 
 SearchSchedule parse_schedule(const ConfigSection& s) {
@@ -20,11 +29,29 @@ SearchSchedule parse_schedule(const ConfigSection& s) {
   c.epochs = positive("epochs", c.epochs);
   c.supernet_steps_per_epoch = s.get_int("supernet_steps_per_epoch", 0);
   if (c.supernet_steps_per_epoch < 0) s.fail("supernet_steps_per_epoch", "must be >= 0");
-  c.controller_steps_per_epoch = positive("controller_steps_per_epoch", c.controller_steps_per_epoch);
+  c.warmup_epochs = s.get_int("warmup_epochs", 0);
+  if (c.warmup_epochs < 0 || c.warmup_epochs > c.epochs)
+    s.fail("warmup_epochs", "must be in [0, epochs], got " + std::to_string(c.warmup_epochs));
+  c.controller_epochs = s.get_int("controller_epochs", 0);
+  if (c.controller_epochs < 0) s.fail("controller_epochs", "must be >= 0");
+  c.controller_steps_per_epoch = s.get_int("controller_steps_per_epoch", c.controller_steps_per_epoch);
+  if (c.controller_steps_per_epoch < 0) s.fail("controller_steps_per_epoch", "must be >= 0");
+  if (c.controller_epochs > 0 && c.controller_steps_per_epoch == 0)
+    s.fail("controller_steps_per_epoch", "controller_epochs need controller steps (> 0)");
   c.samples_per_step = positive("samples_per_step", c.samples_per_step);
   c.batch_size = positive("batch_size", c.batch_size);
-  c.uniform_sampling =
-      s.get_choice("supernet_sampling", {"controller", "uniform"}, "controller") == "uniform";
+  const std::string sampling =
+      s.get_choice("supernet_sampling", {"uniform", "fair", "controller"}, "uniform");
+  c.sampling = sampling == "uniform" ? PathSampling::uniform
+               : sampling == "fair"  ? PathSampling::fair
+                                     : PathSampling::controller;
+  c.path_dropout = s.get_double("path_dropout", 0.0);
+  if (!(c.path_dropout >= 0.0 && c.path_dropout < 1.0))
+    s.fail("path_dropout", "must be in [0, 1)");
+  c.rules.sample_none = s.get_bool("sample_none", false);
+  c.rules.max_parameter_free_per_cell = s.get_int("max_parameter_free_per_cell", -1);
+  if (c.rules.max_parameter_free_per_cell < -1)
+    s.fail("max_parameter_free_per_cell", "must be >= 0, or -1 for no cap");
   c.time_budget_s = s.get_double("time_budget_s", 0.0);
   if (c.time_budget_s < 0) s.fail("time_budget_s", "must be >= 0");
   c.controller_fraction = s.get_double("controller_fraction", c.controller_fraction);

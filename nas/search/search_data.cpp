@@ -32,8 +32,7 @@ SearchData load_search_data(const SearchConfig& config) {
   DataConfig files = config.data;
   files.valid_fraction = 0.0;
   files.train_limit = 0;
-  files.test_limit = 1;
-  TrainingData loaded = load_training_data(files, config.schedule.seed);
+  TrainingData loaded = load_training_data(files, config.schedule.seed, TestSplit::skip);
   SearchData d;
   d.train_set = std::move(loaded.train_set);
   d.input = loaded.input;
@@ -51,7 +50,8 @@ SearchData load_search_data(const SearchConfig& config) {
   if (config.data.train_limit > 0 && config.data.train_limit < d.train_set.size()) {
     const double keep = static_cast<double>(config.data.train_limit) / d.train_set.size();
     for (auto* portion : {&d.supernet_indices, &d.controller_indices, &d.derive_indices})
-      portion->resize(std::max<std::size_t>(1, static_cast<std::size_t>(portion->size() * keep)));
+      *portion = random_subset(std::move(*portion),
+                               std::max(1, static_cast<int>(portion->size() * keep)), s.seed);
   }
   if (config.data.normalize) d.normalization = compute_normalization(d.train_set, d.supernet_indices);
   return d;

@@ -1,14 +1,12 @@
 #include "nas/search/search_run.hpp"
 
-#include <tbb/global_control.h>
-
 #include <chrono>
 #include <set>
 #include <sstream>
 
-#include "controllers/differentiable_controller.hpp"
 #include "evaluators/interrupt.hpp"
 #include "evaluators/run_environment.hpp"
+#include "evaluators/run_lifecycle.hpp"
 #include "evaluators/lr_schedule.hpp"
 #include "evaluators/optimizer_factory.hpp"
 #include "evaluators/shared_weights_evaluator.hpp"
@@ -16,8 +14,12 @@
 #include "ops/layers/cross_entropy.hpp"
 #include "ops/optim/grad_clip.hpp"
 #include "search_spaces/architecture_id.hpp"
+#include "search_spaces/genotype_parser.hpp"
+#include "search_spaces/model_spec.hpp"
 #include "search_spaces/genotype_printer.hpp"
+#include "search_spaces/fair_path_sampler.hpp"
 #include "search_spaces/genotype_space.hpp"
+#include "search_spaces/op_registry.hpp"
 #include "search_spaces/supernet.hpp"
 #include "storage/atomic_file.hpp"
 #include "storage/checkpoint.hpp"
@@ -46,7 +48,6 @@ struct SearchState {
   std::string best_genotype;
   double seconds = 0.0;  // search time of the completed epochs
   std::vector<SearchEpochMetrics> history;
-  std::optional<std::int64_t> run_id;
 };
 
 std::string encode_search_history(const std::vector<SearchEpochMetrics>& epochs) {
@@ -106,24 +107,62 @@ void read_counters(const std::string& text, SearchState& s) {
   if (in.fail()) throw std::runtime_error("malformed search counters in checkpoint");
 }
 
+// The reward batches: the first `reward_batches` full batches of the controller portion in
+// file order, the same images for every reward (a short tail batch would weigh differently).
+std::vector<Batch> reward_batches(const SearchData& data, const SearchConfig& config) {
+  LoaderOptions options;
+  options.batch_size = config.evaluator.batch_size;
+  options.shuffle = false;
+  options.drop_last = true;
+  options.normalization = data.normalization;
+  BatchLoader loader(data.train_set, data.controller_indices, options);
+  std::vector<Batch> batches;
+  Batch batch;
+  while (static_cast<int>(batches.size()) < config.evaluator.reward_batches && loader.next(batch))
+    batches.push_back(batch);
+  if (batches.empty())
+    throw std::invalid_argument(
+        config.source + ": evaluator.batch_size " + std::to_string(config.evaluator.batch_size) +
+        " is larger than the controller portion (" +
+        std::to_string(data.controller_indices.size()) +
+        " images); lower it or raise search.controller_fraction / data.train_limit");
+  return batches;
+}
+
+// The BN recalibration images: the first recalibration_images of the supernet portion in one
+// seeded order, in training-size batches; the same for every genotype.
+std::vector<Batch> recalibration_batches(const SearchData& data, const SearchConfig& config) {
+  if (config.evaluator.bn_mode != BnMode::recalibrate) return {};
+  BatchLoader loader = recalibration_loader(data, config);
+  std::vector<Batch> batches;
+  Batch batch;
+  int images = 0;
+  while (images < config.evaluator.recalibration_images && loader.next(batch)) {
+    images += static_cast<int>(batch.labels.size());
+    batches.push_back(batch);
+  }
+  return batches;
+}
+
 // Everything the search loop works with, built once.
 class SearchLoop {
  public:
-  SearchLoop(const SearchRequest& request, SearchProgress& progress)
-      : config_(request.config),
+  SearchLoop(const SearchConfig& config, SearchProgress& progress)
+      : config_(config),
         progress_(progress),
         data_(load_search_data(config_)),
         init_rng_(config_.schedule.seed),
         supernet_(config_.space, data_.input, init_rng_),
-        genotype_space_(config_.space),
-        controller_(make_controller(config_.controller, config_.space, config_.schedule.seed)),
-        differentiable_(dynamic_cast<DifferentiableController*>(controller_.get())),
+        path_space_(config_.space, SamplingRules{config_.schedule.rules.sample_none, -1}),
+        fair_sampler_(path_space_, config_.schedule.seed ^ 0xfa17ull),
+        controller_(make_controller(config_.controller, config_.space, config_.schedule.seed,
+                                    config_.schedule.rules)),
         sampling_rng_(config_.schedule.seed ^ 0x5bd1e995ull),
         supernet_batches_(supernet_loader(data_, config_)),
         controller_batches_(controller_loader(data_, config_)),
-        recalibration_batches_(recalibration_loader(data_, config_)),
         evaluator_(supernet_, config_.space, data_.input, config_.evaluator, config_.objective,
-                   &recalibration_batches_),
+                   config_.schedule.rules, reward_batches(data_, config_),
+                   recalibration_batches(data_, config_)),
         optimizer_(make_optimizer(config_.weights_manager.optimizer,
                                   config_.weights_manager.schedule.base_lr,
                                   supernet_.parameters())),
@@ -131,19 +170,23 @@ class SearchLoop {
                              ? config_.schedule.supernet_steps_per_epoch
                              : supernet_batches_.num_batches()),
         schedule_(config_.weights_manager.schedule, config_.schedule.epochs, steps_per_epoch_) {
+    controller_->set_cost_model([this](const Genotype& g) { return evaluator_.ops_of(g); });
     if (steps_per_epoch_ > supernet_batches_.num_batches())
       throw std::invalid_argument(
           config_.source + ": search.supernet_steps_per_epoch is " +
           std::to_string(steps_per_epoch_) + " but the supernet portion has only " +
           std::to_string(supernet_batches_.num_batches()) + " batches of " +
           std::to_string(config_.schedule.batch_size));
-    if (differentiable_ && config_.schedule.uniform_sampling)
-      throw std::invalid_argument(config_.source +
-                                  ": search.supernet_sampling uniform does not apply to a "
-                                  "differentiable controller");
+    if (controller_->learns_from_gradients() && config_.schedule.sampling != PathSampling::uniform &&
+        config_.schedule.sampling != PathSampling::controller)
+      throw std::invalid_argument(config_.source + ": search.supernet_sampling " +
+                                  to_string(config_.schedule.sampling) +
+                                  " does not apply to a differentiable controller");
     progress_.message(data_.summary() + "; search space of 10^" +
-                      std::to_string(static_cast<int>(genotype_space_.log10_size())) +
-                      " genotypes; controller " + controller_->type_name());
+                      std::to_string(static_cast<int>(GenotypeSpace(config_.space).log10_size())) +
+                      " genotypes; controller " + controller_->type_name() + "; rewards on " +
+                      std::to_string(evaluator_.reward_images()) + " images, BN " +
+                      to_string(config_.evaluator.bn_mode));
   }
 
   Checkpoint checkpoint(const std::string& config_hash) const {
@@ -165,7 +208,6 @@ class SearchLoop {
     c.strings["seconds"] = std::to_string(state_.seconds);  // wall time: not part of results
     c.strings["history"] = encode_search_history(state_.history);
     c.strings["best_genotype"] = state_.best_genotype;
-    if (state_.run_id) c.strings["run_id"] = std::to_string(*state_.run_id);
     c.epoch = state_.completed_epochs;
     c.step = state_.supernet_steps;
     return c;
@@ -193,7 +235,6 @@ class SearchLoop {
     state_.seconds = std::stod(c.strings.at("seconds"));
     state_.history = decode_search_history(c.strings.at("history"));
     state_.best_genotype = c.strings.at("best_genotype");
-    if (auto id = c.strings.find("run_id"); id != c.strings.end()) state_.run_id = std::stoll(id->second);
   }
 
   SearchState& state() { return state_; }
@@ -201,52 +242,65 @@ class SearchLoop {
   SharedWeightsEvaluator& evaluator() { return evaluator_; }
   const SearchData& data() const { return data_; }
 
-  // One epoch of supernet steps with controller steps spread among them.
-  SearchEpochMetrics run_epoch(int epoch, ResultsDb* db) {
+  // One epoch: supernet steps (unless frozen) with controller steps spread among them (unless
+  // warming up). Samples are committed per controller step, each in its own short transaction.
+  SearchEpochMetrics run_epoch(int epoch, ResultsDb* db, std::optional<std::int64_t> run_id) {
     const auto start = Clock::now();
-    const int epochs = config_.schedule.epochs;
-    if (differentiable_) differentiable_->set_progress(static_cast<double>(epoch) / epochs);
-    supernet_batches_.start_epoch(epoch);
-    const int controller_steps = config_.schedule.controller_steps_per_epoch;
+    const SearchSchedule& plan = config_.schedule;
+    const bool frozen = epoch >= plan.epochs;
+    const bool warming_up = epoch < plan.warmup_epochs;
+    const int controller_steps = warming_up ? 0 : plan.controller_steps_per_epoch;
+    const int supernet_steps = frozen ? 0 : steps_per_epoch_;
+    controller_->set_progress(static_cast<double>(epoch) / plan.total_epochs());
+    if (!frozen) supernet_batches_.start_epoch(epoch);
+    if (controller_steps > 0) refresh_controller_rewards();
     double loss_sum = 0.0, correct = 0.0, images = 0.0;
     double reward_sum = 0.0, epoch_best = -1e300, controller_loss = 0.0;
-    std::int64_t epoch_samples = 0;
+    std::int64_t epoch_samples = 0, alpha_steps = 0;
     int done_controller_steps = 0;
+    // Controller step k happens after supernet step floor((k+1)*S/C) - 1 (all at once when
+    // frozen).
+    const int ticks = std::max(supernet_steps, 1);
     Batch batch;
-    for (int step = 0; step < steps_per_epoch_; ++step) {
+    for (int step = 0; step < ticks; ++step) {
       if (stop_requested()) throw Interrupted();
-      if (!supernet_batches_.next(batch)) break;
-      const double lr = schedule_.rate(epoch, step);
-      for (std::size_t g = 0; g < optimizer_->param_groups().size(); ++g)
-        optimizer_->set_lr(g, static_cast<float>(lr));
-      const CrossEntropyStats s = supernet_step(batch);
-      loss_sum += s.loss * batch.labels.size();
-      correct += s.accuracy * batch.labels.size();
-      images += static_cast<double>(batch.labels.size());
-      ++state_.supernet_steps;
-      evaluator_.invalidate();
-
-      // Controller step k of this epoch happens after supernet step floor((k+1)*S/C) - 1.
+      if (!frozen) {
+        if (!supernet_batches_.next(batch)) break;
+        const double lr = schedule_.rate(epoch, step);
+        for (std::size_t g = 0; g < optimizer_->param_groups().size(); ++g)
+          optimizer_->set_lr(g, static_cast<float>(lr));
+        const CrossEntropyStats s = supernet_step(batch, warming_up);
+        loss_sum += s.loss * batch.labels.size();
+        correct += s.accuracy * batch.labels.size();
+        images += static_cast<double>(batch.labels.size());
+        ++state_.supernet_steps;
+        evaluator_.set_supernet_version(state_.supernet_steps);
+        // DARTS alternates: one architecture step after every weight step.
+        if (!warming_up && controller_->learns_from_gradients()) {
+          controller_loss += architecture_step();
+          ++alpha_steps;
+        }
+      }
       while (done_controller_steps < controller_steps &&
-             (static_cast<std::int64_t>(done_controller_steps) + 1) * steps_per_epoch_ <=
+             (static_cast<std::int64_t>(done_controller_steps) + 1) * ticks <=
                  static_cast<std::int64_t>(step + 1) * controller_steps) {
-        const ControllerStepResult r = controller_step(epoch, db);
+        if (stop_requested()) throw Interrupted();
+        const ControllerStepResult r = controller_step(epoch, db, run_id);
         reward_sum += r.reward_sum;
         epoch_samples += r.samples;
         epoch_best = std::max(epoch_best, r.best);
-        controller_loss += r.loss;
         ++done_controller_steps;
       }
       SearchProgressInfo info;
       info.epoch = epoch;
-      info.epochs = epochs;
+      info.epochs = plan.total_epochs();
       info.step = step + 1;
-      info.steps = steps_per_epoch_;
+      info.steps = ticks;
       info.best_reward = state_.best_reward;
       const double elapsed = seconds_since(start);
       info.samples_per_s = epoch_samples / elapsed;
-      const double fraction = static_cast<double>(step + 1) / steps_per_epoch_;
-      info.seconds_left = elapsed / fraction * (epochs - epoch - fraction);
+      const double fraction = static_cast<double>(step + 1) / ticks;
+      info.seconds_left = elapsed / fraction * (plan.total_epochs() - epoch - fraction);
       progress_.step_done(info);
     }
     SearchEpochMetrics m;
@@ -259,7 +313,7 @@ class SearchLoop {
       m.mean_reward = reward_sum / epoch_samples;
       m.best_reward = epoch_best;
     }
-    if (differentiable_ && done_controller_steps > 0) m.controller_loss = controller_loss / done_controller_steps;
+    if (alpha_steps > 0) m.controller_loss = controller_loss / alpha_steps;
     m.wall_s = seconds_since(start);
     m.samples_per_s = epoch_samples / *m.wall_s;
     return m;
@@ -267,21 +321,40 @@ class SearchLoop {
 
  private:
   struct ControllerStepResult {
-    double reward_sum = 0.0, best = -1e300, loss = 0.0;
+    double reward_sum = 0.0, best = -1e300;
     std::int64_t samples = 0;
   };
 
+  // The path of one supernet training step.
+  Genotype training_path() {
+    switch (config_.schedule.sampling) {
+      case PathSampling::fair: return fair_sampler_.path(state_.supernet_steps, sampling_rng_);
+      case PathSampling::controller: {
+        std::vector<Genotype> proposed = controller_->sample(1);
+        if (!proposed.empty()) return std::move(proposed.front());
+        break;  // an exhausted controller (random search of a small space): uniform paths
+      }
+      case PathSampling::uniform: break;
+    }
+    return path_space_.random(sampling_rng_);
+  }
+
   // One supernet training step on `batch`: a sampled path (or the controller's mixture).
-  CrossEntropyStats supernet_step(const Batch& batch) {
-    if (differentiable_) {
-      supernet_.set_edge_weights(differentiable_->edge_weights());
+  CrossEntropyStats supernet_step(const Batch& batch, bool warming_up) {
+    const bool mixture = controller_->learns_from_gradients() && !warming_up;
+    if (mixture) {
+      controller_->select_mixture(supernet_);
     } else {
-      const Genotype path = config_.schedule.uniform_sampling ? genotype_space_.random(sampling_rng_)
-                                                              : controller_->sample(1).front();
-      supernet_.set_genotype(path);
+      const double p = config_.schedule.path_dropout;
+      Supernet::PathDrop drop;
+      if (p > 0.0)
+        drop = [&](const std::string& op) {
+          return is_parameter_free_op(op) && sampling_rng_.uniform() < p;
+        };
+      supernet_.set_genotype(training_path(), drop);
     }
     std::vector<Parameter*> params;
-    for (auto& p : differentiable_ ? supernet_.parameters() : supernet_.active_parameters())
+    for (auto& p : mixture ? supernet_.parameters() : supernet_.active_parameters())
       params.push_back(p.param);
     for (Parameter* p : params) p->grad.fill(0.0f);
     const Tensor logits = supernet_.forward(batch.images, Mode::train);
@@ -306,36 +379,50 @@ class SearchLoop {
     return true;
   }
 
-  ControllerStepResult controller_step(int epoch, ResultsDb* db) {
-    ControllerStepResult result;
+  // First-order DARTS / GDAS: one gradient step on the architecture from a controller batch;
+  // the supernet's weights learn on supernet batches only.
+  double architecture_step() {
     Batch batch;
     if (!next_controller_batch(batch)) throw std::runtime_error("the controller portion is empty");
-    std::vector<Genotype> genotypes;
-    std::vector<Reward> rewards;
-    if (differentiable_) {
-      // First-order DARTS / GDAS: one gradient step on alpha from a controller batch.
-      supernet_.set_edge_weights(differentiable_->edge_weights());
-      supernet_.zero_grad();
-      const Tensor logits = supernet_.forward(batch.images, Mode::train);
-      const CrossEntropyStats s = softmax_cross_entropy(logits, batch.labels);
-      supernet_.backward(softmax_cross_entropy_grad(logits, batch.labels));
-      differentiable_->apply_weight_gradients(supernet_.edge_weight_gradients());
-      supernet_.zero_grad();  // the supernet's weights learn on supernet batches only
-      result.loss = s.loss;
-      genotypes = controller_->sample(1);
-      Reward r;
-      r.accuracy = s.accuracy;
-      r.loss = s.loss;
-      r.reward = s.accuracy;  // the mixture's accuracy on the batch
-      r.ops = evaluator_.ops_of(genotypes.front());
-      rewards.push_back(r);
-    } else {
-      genotypes = controller_->sample(config_.schedule.samples_per_step);
-      for (const Genotype& g : genotypes) rewards.push_back(evaluator_.evaluate(g, batch));
+    controller_->select_mixture(supernet_);
+    supernet_.zero_grad();
+    const Tensor logits = supernet_.forward(batch.images, Mode::train);
+    const CrossEntropyStats s = softmax_cross_entropy(logits, batch.labels);
+    supernet_.backward(softmax_cross_entropy_grad(logits, batch.labels));
+    controller_->learn_from_gradients(supernet_);
+    supernet_.zero_grad();
+    return s.loss;
+  }
+
+  // Rewards the controller keeps were measured on an older supernet: measure them again.
+  void refresh_controller_rewards() {
+    if (!config_.evaluator.refresh_rewards) return;
+    const std::vector<Genotype> kept = controller_->rewards_to_refresh();
+    if (kept.empty()) return;
+    std::vector<double> rewards;
+    for (const Genotype& g : kept) rewards.push_back(evaluator_.evaluate(g).reward);
+    controller_->refresh_rewards(rewards);
+  }
+
+  ControllerStepResult controller_step(int epoch, ResultsDb* db, std::optional<std::int64_t> run_id) {
+    ControllerStepResult result;
+    // A differentiable controller's sample is its derived genotype, scored by its own path.
+    const std::vector<Genotype> genotypes =
+        controller_->sample(controller_->learns_from_gradients() ? 1 : config_.schedule.samples_per_step);
+    if (genotypes.empty()) {
+      if (!exhausted_reported_) progress_.message("the controller has sampled every genotype of the space");
+      exhausted_reported_ = true;
+      return result;
     }
+    std::vector<Reward> rewards;
     std::vector<double> values;
-    for (const Reward& r : rewards) values.push_back(r.reward);
+    for (const Genotype& g : genotypes) {
+      rewards.push_back(evaluator_.evaluate(g));
+      values.push_back(rewards.back().reward);
+    }
     controller_->step(genotypes, values);
+    std::optional<Transaction> transaction;
+    if (db) transaction.emplace(db->connection());
     for (std::size_t i = 0; i < genotypes.size(); ++i) {
       const Reward& r = rewards[i];
       result.reward_sum += r.reward;
@@ -357,9 +444,10 @@ class SearchLoop {
           sample.loss = r.loss;
           sample.accuracy = r.accuracy;
         }
-        db->record_sample(*state_.run_id, sample);
+        db->record_sample(*run_id, sample);
       }
     }
+    if (transaction) transaction->commit();
     ++state_.controller_steps;
     return result;
   }
@@ -369,112 +457,71 @@ class SearchLoop {
   SearchData data_;
   Rng init_rng_;
   Supernet supernet_;
-  GenotypeSpace genotype_space_;
+  GenotypeSpace path_space_;
+  FairPathSampler fair_sampler_;
   std::unique_ptr<Controller> controller_;
-  DifferentiableController* differentiable_;
   Rng sampling_rng_;
-  BatchLoader supernet_batches_, controller_batches_, recalibration_batches_;
+  BatchLoader supernet_batches_, controller_batches_;
   SharedWeightsEvaluator evaluator_;
   std::unique_ptr<Optimizer> optimizer_;
   int steps_per_epoch_;
   LrSchedule schedule_;
   SearchState state_;
+  bool exhausted_reported_ = false;
 };
 
 }  // namespace
 
 SearchOutcome run_search(const SearchRequest& request, SearchProgress& progress) {
   const SearchConfig& config = request.config;
-  std::unique_ptr<tbb::global_control> thread_limit;
-  if (config.schedule.threads > 0)
-    thread_limit = std::make_unique<tbb::global_control>(
-        tbb::global_control::max_allowed_parallelism,
-        static_cast<std::size_t>(config.schedule.threads));
-  const std::string config_hash = search_config_hash(config);
-  const std::filesystem::path ckpt = request.run_dir / "checkpoint.bnck";
-  // A finished search of the same configuration is reported, not redone; an unfinished one
-  // is only continued on request.
-  bool finished_before = false;
-  if (std::filesystem::exists(ckpt)) {
-    const Checkpoint previous = load_checkpoint(ckpt);
-    const auto hash = previous.strings.find("config_hash");
-    finished_before = hash != previous.strings.end() && hash->second == config_hash &&
-                      previous.epoch >= config.schedule.epochs;
-    if (!request.resume && !finished_before)
-      throw std::runtime_error(ckpt.string() +
-                               " exists: pass --resume to continue that search, or choose "
-                               "another --run-dir for a new one");
-  }
-  std::filesystem::create_directories(request.run_dir);
+  const int total_epochs = config.schedule.total_epochs();
+  RunSpec spec;
+  spec.kind = RunKind::search;
+  spec.name = request.name;
+  spec.config_text = config.text;
+  spec.config_hash = search_config_hash(config);
+  spec.seed = config.schedule.seed;
+  spec.threads = config.schedule.threads;
+  spec.epochs = total_epochs;
+  spec.run_dir = request.run_dir;
+  spec.db_path = request.db_path;
+  spec.resume = request.resume;
+  RunLifecycle run(spec, [&](const std::string& m) { progress.message(m); });
 
-  SearchLoop loop(request, progress);
+  SearchLoop loop(config, progress);
   SearchState& state = loop.state();
-  if ((request.resume || finished_before) && std::filesystem::exists(ckpt)) {
-    loop.restore(load_checkpoint(ckpt), config_hash, ckpt.string());
-    progress.message("resuming " + ckpt.string() + " after epoch " +
-                     std::to_string(state.completed_epochs) + " of " +
-                     std::to_string(config.schedule.epochs));
-  }
-
-  std::optional<ResultsDb> db;
-  if (request.db_path) {
-    db.emplace(ResultsDb::open(*request.db_path, Access::read_write));
-    if (state.run_id) {
-      db->resume_run(*state.run_id);
-    } else {
-      RunInfo info;
-      info.kind = RunKind::search;
-      info.name = request.name;
-      info.config_text = config.text;
-      info.config_hash = config_hash;
-      info.seed = config.schedule.seed;
-      info.host = host_name();
-      info.bitnas_version = BITNAS_VERSION;
-      info.threads = active_thread_count();
-      state.run_id = db->begin_run(info);
-    }
-    for (const auto& m : state.history) db->record_search_epoch(*state.run_id, m);
+  if (run.checkpoint())
+    loop.restore(*run.checkpoint(), spec.config_hash, run.checkpoint_path().string());
+  run.start(RunPosition{state.completed_epochs, state.controller_steps});
+  if (ResultsDb* db = run.db()) {
+    Transaction t = db->transaction();
+    for (const auto& m : state.history) db->record_search_epoch(*run.run_id(), m);
+    t.commit();
   }
 
   SearchOutcome outcome;
-  outcome.run_id = state.run_id;
-  outcome.checkpoint = ckpt;
-  outcome.was_finished = state.completed_epochs >= config.schedule.epochs;
+  outcome.run_id = run.run_id();
+  outcome.checkpoint = run.checkpoint_path();
+  outcome.was_finished = state.completed_epochs >= total_epochs;
   const double budget = config.schedule.time_budget_s;
-  try {
-    for (int epoch = state.completed_epochs; epoch < config.schedule.epochs; ++epoch) {
+  run.guard([&] {
+    for (int epoch = state.completed_epochs; epoch < total_epochs; ++epoch) {
       if (budget > 0.0 && state.seconds >= budget) {
         outcome.stopped_by_time_budget = true;
         progress.message("time budget of " + std::to_string(budget) + " s reached");
         break;
       }
-      std::optional<Transaction> samples_transaction;
-      if (db) samples_transaction.emplace(db->connection());
-      SearchEpochMetrics m = loop.run_epoch(epoch, db ? &*db : nullptr);
+      SearchEpochMetrics m = loop.run_epoch(epoch, run.db(), run.run_id());
       state.history.push_back(m);
       state.completed_epochs = epoch + 1;
       state.seconds += *m.wall_s;
-      // The checkpoint first, then the epoch's samples and metrics commit: after a crash in
-      // between, the resumed run redoes nothing and re-records this epoch from the history.
-      const SavedCheckpoint saved = save_checkpoint(ckpt, loop.checkpoint(config_hash));
-      if (db) {
-        db->record_search_epoch(*state.run_id, m);
-        db->record_checkpoint(*state.run_id,
-                              CheckpointInfo{state.completed_epochs, state.supernet_steps,
-                                             ckpt.string(), saved.checksum(),
-                                             static_cast<std::int64_t>(saved.bytes)});
-        samples_transaction->commit();
-      }
-      progress.epoch_done(m, config.schedule.epochs);
+      run.commit_epoch(loop.checkpoint(spec.config_hash), [&](ResultsDb& db) {
+        db.record_search_epoch(*run.run_id(), m);
+      });
+      progress.epoch_done(m, total_epochs);
     }
-  } catch (const Interrupted&) {
-    if (db) db->finish_run(*state.run_id, RunStatus::interrupted);
-    throw;
-  } catch (...) {
-    if (db) db->finish_run(*state.run_id, RunStatus::failed);
-    throw;
-  }
-  if (db) db->finish_run(*state.run_id, RunStatus::finished);
+    run.finish([](ResultsDb&) {});
+  });
   outcome.epochs = state.history;
   outcome.samples = state.samples;
   outcome.best_reward = state.best_reward;
@@ -538,21 +585,34 @@ DeriveOutcome run_derive(const DeriveRequest& request, SearchProgress& progress)
                                               checkpoint.strings.at("config_source"));
   search_request.config.schedule.seed = std::stoull(checkpoint.strings.at("seed"));
   search_request.config.schedule.epochs = std::stoi(checkpoint.strings.at("epochs"));
+  if (search_request.config.schedule.warmup_epochs > search_request.config.schedule.epochs)
+    search_request.config.schedule.warmup_epochs = search_request.config.schedule.epochs;
   search_request.config.data.train_limit = std::stoi(checkpoint.strings.at("train_limit"));
   search_request.name = search.info.name;
-  SearchLoop loop(search_request, progress);
+  SearchLoop loop(search_request.config, progress);
   loop.restore(checkpoint, search_config_hash(search_request.config), path);
 
-  // Candidates: the controller's best, then fresh samples, distinct by architecture.
+  // Candidates: the controller's best, then fresh samples, distinct by architecture and
+  // within the sampling rules (a controller that learns from rewards only may propose others).
+  const GenotypeSpace rules(search_request.config.space, search_request.config.schedule.rules);
   std::vector<Genotype> candidates;
   std::set<std::string> seen;
   auto add = [&](const std::vector<Genotype>& genotypes) {
     for (const Genotype& g : genotypes)
-      if (seen.insert(architecture_id(search_request.config.space, g).hash).second)
+      if (rules.allowed(g) && seen.insert(architecture_id(search_request.config.space, g).hash).second)
         candidates.push_back(g);
   };
-  add(loop.controller().best(request.from_best));
-  add(loop.controller().sample(request.samples));
+  if (request.candidates.empty()) {
+    add(loop.controller().best(request.from_best));
+    add(loop.controller().sample(request.samples));
+  } else {
+    for (const std::string& text : request.candidates) {
+      Genotype g = parse_genotype(text);
+      check_genotype_in_space(g, search_request.config.space);
+      if (seen.insert(architecture_id(search_request.config.space, g).hash).second)
+        candidates.push_back(std::move(g));
+    }
+  }
   progress.message("scoring " + std::to_string(candidates.size()) +
                    " candidate genotypes on the derive split");
 
@@ -569,7 +629,8 @@ DeriveOutcome run_derive(const DeriveRequest& request, SearchProgress& progress)
   std::stable_sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) {
     return a.reward.reward > b.reward.reward;
   });
-  if (static_cast<int>(scored.size()) > request.top) scored.resize(static_cast<std::size_t>(request.top));
+  if (request.candidates.empty() && static_cast<int>(scored.size()) > request.top)
+    scored.resize(static_cast<std::size_t>(request.top));
 
   RunInfo info;
   info.kind = RunKind::derive;

@@ -67,6 +67,9 @@ struct DeriveRequest {
   int samples = 10;    // fresh samples drawn from the controller
   int from_best = 10;  // best genotypes the controller evaluated during the search
   std::optional<std::filesystem::path> output;
+  // Given genotypes to score instead of the controller's (e.g. a uniform sample of the space,
+  // for the reward-vs-accuracy correlation); all of them are ranked.
+  std::vector<std::string> candidates;
 };
 
 struct DerivedGenotype {
