@@ -83,7 +83,8 @@ void SharedWeightsEvaluator::prepare_path(const Genotype& genotype) {
   for (auto& [name, op] : supernet_.active_ops())
     for (BatchNorm* bn : find_modules<BatchNorm>(*op)) norms.push_back(bn);
   for (BatchNorm* bn : norms) bn->reset_running_stats(true);
-  for (const Batch& batch : recalibration_batches_) supernet_.forward(batch.images, Mode::train);
+  for (const Batch& batch : recalibration_batches_)
+    supernet_.forward(batch.images, Mode::train_no_grad);
   for (BatchNorm* bn : norms) bn->use_momentum();
 }
 
@@ -99,7 +100,7 @@ Reward SharedWeightsEvaluator::evaluate(const Genotype& genotype) {
     r = *rejected;
   } else {
     prepare_path(genotype);
-    const Mode mode = config_.bn_mode == BnMode::train ? Mode::train : Mode::eval;
+    const Mode mode = config_.bn_mode == BnMode::train ? Mode::train_no_grad : Mode::eval;
     double loss = 0.0, correct = 0.0, images = 0.0;
     for (const Batch& batch : reward_batches_) {
       const Tensor logits = supernet_.forward(batch.images, mode);
@@ -119,7 +120,7 @@ Reward SharedWeightsEvaluator::evaluate(const Genotype& genotype) {
 Reward SharedWeightsEvaluator::evaluate_all(const Genotype& genotype, BatchLoader& loader) {
   if (auto rejected = rejection(genotype)) return *rejected;
   prepare_path(genotype);
-  const Mode mode = config_.bn_mode == BnMode::train ? Mode::train : Mode::eval;
+  const Mode mode = config_.bn_mode == BnMode::train ? Mode::train_no_grad : Mode::eval;
   double loss = 0.0, correct = 0.0, images = 0.0;
   loader.start_epoch(0);
   Batch batch;

@@ -53,9 +53,9 @@ Tensor Cell::forward(const std::vector<Tensor>& inputs, Mode mode) {
 
 std::vector<Tensor> Cell::backward(const Tensor& grad_output) {
   std::vector<Tensor> grad(static_cast<std::size_t>(num_nodes_));
-  const std::vector<Tensor> output_grads = frame_->merge_backward(grad_output);
+  std::vector<Tensor> output_grads = frame_->merge_backward(grad_output);
   for (std::size_t k = 0; k < output_nodes_.size(); ++k)
-    accumulate(grad[output_nodes_[k]], output_grads[k]);
+    accumulate(grad[output_nodes_[k]], std::move(output_grads[k]));
   for (auto it = edges_.rbegin(); it != edges_.rend(); ++it)
     accumulate(grad[it->from], it->op->backward(grad[it->to]));
   grad.resize(static_cast<std::size_t>(num_inputs_));  // inputs unused by live nodes stay empty

@@ -17,14 +17,15 @@ Tensor chain_cells_backward(
     const std::size_t out_state = first_cell_state + c;
     if (grads[out_state].empty()) continue;  // no later cell used it
     std::vector<Tensor> input_grads = step_backward(c, grads[out_state]);
+    grads[out_state] = Tensor();  // its last use
     for (int i = 0; i < num_init_nodes; ++i) {
       Tensor& target = grads[out_state - num_init_nodes + i];
-      if (!input_grads[i].empty()) accumulate(target, input_grads[i]);
+      if (!input_grads[i].empty()) accumulate(target, std::move(input_grads[i]));
     }
   }
   Tensor stem_grad;
   for (std::size_t k = 0; k < first_cell_state; ++k)
-    if (!grads[k].empty()) accumulate(stem_grad, grads[k]);
+    if (!grads[k].empty()) accumulate(stem_grad, std::move(grads[k]));
   if (stem_grad.empty()) throw std::logic_error("cell chain backward: the stem output was unused");
   return stem_grad;
 }

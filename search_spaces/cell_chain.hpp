@@ -12,17 +12,20 @@
 namespace bitnas {
 
 // Calls step(c, inputs) for cells c = 0..num_cells-1, where inputs are the num_init_nodes
-// latest states and step returns cell c's output. Returns every state: num_init_nodes copies
-// of `stem` followed by the cells' outputs.
+// latest states (the stem output standing in for missing ones) and step returns cell c's
+// output. Returns the last state. Only the window of the latest states is kept, and states
+// move through it, so no activation is copied and none outlives the cells that read it.
 template <typename State, typename Step>
-std::vector<State> chain_cells(const State& stem, int num_init_nodes, std::size_t num_cells,
-                               Step&& step) {
-  std::vector<State> states(static_cast<std::size_t>(num_init_nodes), stem);
+State chain_cells(State stem, int num_init_nodes, std::size_t num_cells, Step&& step) {
+  std::vector<State> window(static_cast<std::size_t>(num_init_nodes));
+  for (std::size_t k = 0; k + 1 < window.size(); ++k) window[k] = stem;
+  window.back() = std::move(stem);
   for (std::size_t c = 0; c < num_cells; ++c) {
-    const std::vector<State> inputs(states.end() - num_init_nodes, states.end());
-    states.push_back(step(c, inputs));
+    State out = step(c, static_cast<const std::vector<State>&>(window));
+    window.erase(window.begin());
+    window.push_back(std::move(out));
   }
-  return states;
+  return std::move(window.back());
 }
 
 // Backward of chain_cells on tensors: given the gradient of the last cell's output,

@@ -33,6 +33,11 @@ void accumulate(Tensor& sum, const Tensor& term) {
   else sum.add_(term);
 }
 
+void accumulate(Tensor& sum, Tensor&& term) {
+  if (sum.empty()) sum = std::move(term);
+  else sum.add_(term);
+}
+
 std::string cell_edge_name(int from, int to, const std::string& op) {
   return "node" + std::to_string(to) + ".from" + std::to_string(from) + "." + op;
 }

@@ -28,6 +28,8 @@ struct StateSpec {
 // sum += term; an empty sum becomes term. Node states and gradients start empty, so a node no
 // edge reached stays recognisably unset.
 void accumulate(Tensor& sum, const Tensor& term);
+// The same, taking over term's storage when sum is empty instead of copying it.
+void accumulate(Tensor& sum, Tensor&& term);
 
 // "node3.from1.bconv_3x3": the name of an edge op, and so of its checkpoint tensors.
 std::string cell_edge_name(int from, int to, const std::string& op);

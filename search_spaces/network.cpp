@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "ops/core/batch_slices.hpp"
 #include "search_spaces/cell_chain.hpp"
 #include "search_spaces/constant_sign_check.hpp"
 #include "search_spaces/head.hpp"
@@ -14,7 +15,7 @@ Network::Network(const SearchSpaceConfig& space, const Genotype& genotype,
     : input_(input), num_init_nodes_(space.num_init_nodes) {
   const OpContext context{space, rng};
   stem_ = make_stem(space.stem, input.channels, space.stem_channels(), context);
-  const std::vector<StateSpec> states = chain_cells(
+  const StateSpec last = chain_cells(
       StateSpec{space.stem_channels(), 0}, num_init_nodes_,
       static_cast<std::size_t>(space.num_layers),
       [&](std::size_t c, const std::vector<StateSpec>& inputs) {
@@ -30,7 +31,7 @@ Network::Network(const SearchSpaceConfig& space, const Genotype& genotype,
         cells_.push_back(std::make_unique<Cell>(*g, layer, inputs, context));
         return cells_.back()->output();
       });
-  head_ = std::make_unique<Head>(states.back().channels, input.num_classes, space.head_relu, rng);
+  head_ = std::make_unique<Head>(last.channels, input.num_classes, space.head_relu, rng);
   warn_about_constant_signs(*this);
 }
 
@@ -44,12 +45,16 @@ void InputSpec::check(const Tensor& images, const char* who) const {
 
 Tensor Network::forward(const Tensor& input, Mode mode) {
   input_.check(input, "Network::forward");
-  const std::vector<Tensor> states =
-      chain_cells(stem_->forward(input, mode), num_init_nodes_, cells_.size(),
-                  [&](std::size_t c, const std::vector<Tensor>& inputs) {
-                    return cells_[c]->forward(inputs, mode);
-                  });
-  return head_->forward(states.back(), mode);
+  auto run = [&](const Tensor& images) {
+    const Tensor last =
+        chain_cells(stem_->forward(images, mode), num_init_nodes_, cells_.size(),
+                    [&](std::size_t c, const std::vector<Tensor>& inputs) {
+                      return cells_[c]->forward(inputs, mode);
+                    });
+    return head_->forward(last, mode);
+  };
+  // Train-mode BN couples the images of a batch; eval mode does not, so it runs in slices.
+  return mode == Mode::eval ? map_batch_slices(input, kEvalImagesPerSlice, run) : run(input);
 }
 
 Tensor Network::backward(const Tensor& grad_output) {

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "ops/core/batch_slices.hpp"
 #include "search_spaces/cell_chain.hpp"
 #include "search_spaces/head.hpp"
 #include "search_spaces/model_spec.hpp"
@@ -17,14 +18,14 @@ Supernet::Supernet(const SearchSpaceConfig& space, const InputSpec& input, Rng& 
 
   const OpContext context{space_, rng, affine_norms};
   stem_ = make_stem(space_.stem, input.channels, space_.stem_channels(), context);
-  const std::vector<StateSpec> states = chain_cells(
+  const StateSpec last = chain_cells(
       StateSpec{space_.stem_channels(), 0}, space_.num_init_nodes,
       static_cast<std::size_t>(space_.num_layers),
       [&](std::size_t c, const std::vector<StateSpec>& inputs) {
         cells_.push_back(std::make_unique<SupernetCell>(static_cast<int>(c), inputs, context));
         return cells_.back()->output();
       });
-  head_ = std::make_unique<Head>(states.back().channels, input.num_classes, space_.head_relu, rng);
+  head_ = std::make_unique<Head>(last.channels, input.num_classes, space_.head_relu, rng);
   weight_grads_.assign(edges_.size(), std::vector<float>(space_.primitives.size(), 0.0f));
 }
 
@@ -76,12 +77,16 @@ Tensor Supernet::forward(const Tensor& images, Mode mode) {
   input_.check(images, "Supernet::forward");
   if (!selected_)
     throw std::logic_error("Supernet::forward: call set_genotype or set_edge_weights first");
-  const std::vector<Tensor> states =
-      chain_cells(stem_->forward(images, mode), space_.num_init_nodes, cells_.size(),
-                  [&](std::size_t c, const std::vector<Tensor>& inputs) {
-                    return cells_[c]->forward(inputs, mode);
-                  });
-  return head_->forward(states.back(), mode);
+  auto run = [&](const Tensor& slice) {
+    const Tensor last =
+        chain_cells(stem_->forward(slice, mode), space_.num_init_nodes, cells_.size(),
+                    [&](std::size_t c, const std::vector<Tensor>& inputs) {
+                      return cells_[c]->forward(inputs, mode);
+                    });
+    return head_->forward(last, mode);
+  };
+  // As Network::forward: eval mode, where images do not interact, runs in slices.
+  return mode == Mode::eval ? map_batch_slices(images, kEvalImagesPerSlice, run) : run(images);
 }
 
 Tensor Supernet::backward(const Tensor& grad_logits) {

@@ -199,12 +199,12 @@ Tensor SupernetCell::forward(const std::vector<Tensor>& inputs, Mode mode) {
       const SupernetTerm& term = s.terms[t];
       Tensor out = op_of(term).forward(state[term.from], mode);
       if (!s.mixture) {
-        accumulate(state[node], out);
+        accumulate(state[node], std::move(out));
         continue;
       }
       Tensor weighted = out;
       weighted.scale_(term.weight);
-      accumulate(state[node], weighted);
+      accumulate(state[node], std::move(weighted));
       if (keep_outputs) term_outputs_[t] = std::move(out);
     }
     if (state[node].empty()) {
@@ -224,9 +224,9 @@ Tensor SupernetCell::forward(const std::vector<Tensor>& inputs, Mode mode) {
 std::vector<Tensor> SupernetCell::backward(const Tensor& grad_output) {
   const CellSelection& s = selection_;
   std::vector<Tensor> grad(static_cast<std::size_t>(num_nodes_));
-  const std::vector<Tensor> output_grads = frame_->merge_backward(grad_output);
+  std::vector<Tensor> output_grads = frame_->merge_backward(grad_output);
   for (std::size_t k = 0; k < s.output_nodes.size(); ++k)
-    accumulate(grad[s.output_nodes[k]], output_grads[k]);
+    accumulate(grad[s.output_nodes[k]], std::move(output_grads[k]));
   for (std::size_t t = s.terms.size(); t-- > 0;) {
     const SupernetTerm& term = s.terms[t];
     const Tensor& g = grad[term.to];

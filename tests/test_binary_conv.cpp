@@ -93,6 +93,16 @@ void check_case_against_float(const ConvCase& c, Rng& rng) {
       for (std::int64_t i = 0; i < expect.numel(); ++i)
         ASSERT_EQ(plain[i], expect[i]) << describe(op.g, pad, isa) << " at " << i;
 
+      // Outputs are not zero-filled before the kernel runs, so it must write every element,
+      // whatever the buffer held: here NaN.
+      Tensor stale(op.g.output_shape(), std::numeric_limits<float>::quiet_NaN());
+      PackedActivations packed_x;
+      pack_signs_nhwc(op.x, op.g.groups, packed_x);
+      binary_conv_forward(packed_x, pack_binary_weights(op.w, op.g.groups, isa), op.g, pad, {},
+                          stale);
+      for (std::int64_t i = 0; i < expect.numel(); ++i)
+        ASSERT_EQ(stale[i], expect[i]) << describe(op.g, pad, isa) << " over NaN at " << i;
+
       const OutputTransform transform{op.scale.data(), op.offset.data()};
       const Tensor affine_out = binary_conv(op.x, op.w, op.g, pad, isa, transform);
       for (std::int64_t i = 0; i < expect.numel(); ++i) {

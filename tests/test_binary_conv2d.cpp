@@ -232,6 +232,51 @@ TEST(BinaryConv2dBackward, ActivationSteMasksOnAHandExample) {
   }
 }
 
+// The input gradient under the indicator STE (kept as one byte per input value, not the
+// input) against the float conv's backward on the +-1 tensors, masked by |x| <= t, bit for
+// bit, on odd shapes, every pad mode, strides, dilation and groups; inputs include exact
+// zeros and values exactly at the threshold.
+TEST(BinaryConv2dBackward, IndicatorSteMatchesFloatConvBackwardOnSigns) {
+  struct Case {
+    Geometry geo;
+    int batch, width;
+    PadMode pad;
+    float threshold;
+  };
+  for (const Case& c : {Case{{6, 5, 5, 3, 1, 1, 1, 1}, 3, 7, PadMode::zero, 1.0f},
+                        Case{{6, 4, 7, 3, 2, 1, 2, 2}, 2, 5, PadMode::minus_one, 1.3f},
+                        Case{{3, 7, 9, 5, 1, 2, 1, 1}, 1, 9, PadMode::plus_one, 0.5f},
+                        Case{{65, 3, 4, 1, 1, 0, 1, 1}, 2, 6, PadMode::zero, 1.0f}}) {
+    Rng rng(31);
+    BinaryConv2dOptions opt = with_geometry(c.geo);
+    opt.pad_mode = c.pad;
+    opt.ste_threshold = c.threshold;
+    BinaryConv2d layer(c.geo.in_c, c.geo.out_c, opt, rng);
+    Tensor x = random_tensor({c.batch, c.geo.h, c.width, c.geo.in_c}, rng);
+    x.scale_(2.0f);
+    x[0] = 0.0f;
+    x[1] = -0.0f;
+    x[2] = c.threshold;
+    x[3] = -c.threshold;
+    const ConvGeometry g = layer.geometry(x.shape());
+    const Tensor dy = random_tensor(g.output_shape(), rng);
+    layer.zero_grad();
+    layer.forward(x, Mode::train);
+    const Tensor dx = layer.backward(dy);
+
+    Tensor expect_dx, expect_dw(layer.weight().value.shape());
+    float_conv_backward(pm1_tensor(x), pm1_tensor(layer.weight().value), dy, g,
+                        pad_value(c.pad), &expect_dx, &expect_dw);
+    for (std::int64_t i = 0; i < x.numel(); ++i)
+      expect_dx[i] *= std::abs(x[i]) <= c.threshold ? 1.0f : 0.0f;
+    ASSERT_EQ(dx.shape(), expect_dx.shape());
+    for (std::int64_t i = 0; i < dx.numel(); ++i)
+      ASSERT_EQ(dx[i], expect_dx[i]) << opt.to_string() << " input gradient at " << i;
+    for (std::int64_t i = 0; i < expect_dw.numel(); ++i)
+      ASSERT_EQ(layer.weight().grad[i], expect_dw[i]) << opt.to_string() << " weight gradient at " << i;
+  }
+}
+
 TEST(BinaryConv2dBackward, WeightSteAndScaleGradientOnAHandExample) {
   // y_i = alpha * sign(W) * sign(x_i), alpha = |W| for one weight. Through the STE,
   // dL/dW = alpha * sum G_i sign(x_i) = 0.3 * (1 + 2 - 3 - 4) = -1.2; a flowing scale adds
@@ -274,6 +319,7 @@ TEST(BinaryConv2dBackward, AccumulatesIntoTheWeightGradient) {
   layer.forward(x, Mode::train);
   layer.backward(g);
   const Tensor once = layer.weight().grad;
+  layer.forward(x, Mode::train);  // backward frees what its forward saved
   layer.backward(g);
   for (std::int64_t i = 0; i < once.numel(); ++i)
     EXPECT_FLOAT_EQ(layer.weight().grad[i], 2.0f * once[i]);

@@ -93,6 +93,7 @@ inline ::testing::AssertionResult backward_accumulates(Module& module, const Ten
   module.backward(dy);
   std::vector<Tensor> once;
   for (auto& p : params) once.push_back(p.param->grad);
+  module.forward(input, Mode::train);  // backward frees what its forward saved
   module.backward(dy);
   for (std::size_t k = 0; k < params.size(); ++k) {
     Tensor twice = once[k];

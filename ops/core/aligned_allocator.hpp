@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <new>
+#include <utility>
 #include <vector>
 
 namespace bitnas {
@@ -15,31 +16,46 @@ std::int64_t live_aligned_bytes();
 std::int64_t peak_aligned_bytes();
 void reset_peak_aligned_bytes();
 
-namespace detail {
-void count_aligned_allocation(std::int64_t bytes) noexcept;
-}  // namespace detail
+// 64-byte aligned blocks, counted. Out of line, so how blocks are obtained (the system heap,
+// a cache of freed blocks) can change without rebuilding every user of tensors.
+void* aligned_allocate(std::size_t bytes);
+void aligned_deallocate(void* p, std::size_t bytes) noexcept;
 
 template <typename T>
 struct AlignedAllocator {
   using value_type = T;
-  static constexpr std::align_val_t alignment{64};
   AlignedAllocator() noexcept = default;
   template <typename U>
   AlignedAllocator(const AlignedAllocator<U>&) noexcept {}
-  T* allocate(std::size_t n) {
-    T* p = static_cast<T*>(::operator new(n * sizeof(T), alignment));
-    detail::count_aligned_allocation(static_cast<std::int64_t>(n * sizeof(T)));
-    return p;
-  }
-  void deallocate(T* p, std::size_t n) noexcept {
-    detail::count_aligned_allocation(-static_cast<std::int64_t>(n * sizeof(T)));
-    ::operator delete(p, alignment);
-  }
+  T* allocate(std::size_t n) { return static_cast<T*>(aligned_allocate(n * sizeof(T))); }
+  void deallocate(T* p, std::size_t n) noexcept { aligned_deallocate(p, n * sizeof(T)); }
   template <typename U>
   bool operator==(const AlignedAllocator<U>&) const noexcept { return true; }
 };
 
 template <typename T>
 using AlignedVector = std::vector<T, AlignedAllocator<T>>;
+
+// As AlignedAllocator, but resize() without a value leaves the new elements
+// default-initialised (floats: unset), so a buffer that is written in full skips a
+// zero-fill pass over memory.
+template <typename T>
+struct DefaultInitAlignedAllocator : AlignedAllocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = DefaultInitAlignedAllocator<U>;
+  };
+  DefaultInitAlignedAllocator() noexcept = default;
+  template <typename U>
+  DefaultInitAlignedAllocator(const DefaultInitAlignedAllocator<U>&) noexcept {}
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
 
 }  // namespace bitnas

@@ -15,7 +15,12 @@
 
 namespace bitnas {
 
-enum class Mode { train, eval };
+// train: batch statistics, and every layer keeps what backward needs.
+// eval: running statistics, nothing kept.
+// train_no_grad: the forward of train (batch statistics, running averages updated, the same
+// output bits) for a pass that is never differentiated (a shared-weights evaluation with BN
+// in train mode, BN recalibration): nothing is kept, so it costs no more memory than eval.
+enum class Mode { train, eval, train_no_grad };
 
 // What a parameter is, so optimizers can build parameter groups (BMXNet applies no weight
 // decay to binary latent weights nor to batch-norm affine parameters).
@@ -62,7 +67,8 @@ class Module {
   virtual Tensor forward(const Tensor& input, Mode mode) = 0;
 
   // Given dLoss/dOutput of the last train-mode forward, accumulates dLoss/dParameter into each
-  // Parameter::grad and returns dLoss/dInput.
+  // Parameter::grad and returns dLoss/dInput. Once per train-mode forward: layers free what
+  // they saved for backward as soon as it has used it, so a second call throws.
   virtual Tensor backward(const Tensor& grad_output) = 0;
 
   // Direct sub-modules with their names, in execution order. Containers override this, so

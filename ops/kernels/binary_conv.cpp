@@ -173,7 +173,8 @@ void binary_conv_forward(const PackedActivations& x, const PackedWeights& w,
       w.channels_per_group != g.in_c_per_group())
     throw std::invalid_argument("binary_conv_forward: packed weights do not match " +
                                 g.to_string());
-  if (y.shape() != g.output_shape()) y = Tensor(g.output_shape());
+  // Every tier writes every output, so a new y needs no zero-fill.
+  if (y.shape() != g.output_shape()) y = Tensor::uninitialized(g.output_shape());
   // Packed weights may outlive the process that made them: never run a tier the CPU lacks.
   if (!isa_supported(w.isa))
     throw std::runtime_error(std::string("binary conv tier ") + to_string(w.isa) +
@@ -208,7 +209,7 @@ Tensor binary_conv(const Tensor& x, const Tensor& w_ohwi, const ConvGeometry& g,
   PackedActivations packed_x;
   pack_signs_nhwc(x, g.groups, packed_x);
   const PackedWeights packed_w = pack_binary_weights(w_ohwi, g.groups, isa);
-  Tensor y(g.output_shape());
+  Tensor y;
   binary_conv_forward(packed_x, packed_w, g, pad, transform, y);
   return y;
 }

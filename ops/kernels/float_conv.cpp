@@ -32,7 +32,7 @@ constexpr int kReductionChunks = 8;
 Tensor float_conv_forward(const Tensor& x, const Tensor& w, const ConvGeometry& g,
                           float pad_value) {
   check_shapes(x, w, g);
-  Tensor y(g.output_shape());
+  Tensor y = Tensor::uninitialized(g.output_shape());  // each group's GEMM assigns its columns
   const int P = g.out_pixels_per_image(), K = g.k_per_group(), og = g.out_c_per_group();
   const long in_image = static_cast<long>(g.in_h) * g.in_w * g.in_c;
   const long out_image = static_cast<long>(P) * g.out_c;
@@ -60,9 +60,11 @@ void float_conv_backward(const Tensor& x, const Tensor& w, const Tensor& grad_ou
   const long out_image = static_cast<long>(P) * g.out_c;
 
   if (grad_input) {
-    if (grad_input->shape() != x.shape()) *grad_input = Tensor(x.shape());
-    else grad_input->fill(0.0f);
+    if (grad_input->shape() != x.shape()) *grad_input = Tensor::uninitialized(x.shape());
     tbb::parallel_for(0, g.batch, [&](int n) {
+      // Each task clears its own image before accumulating into it: the zero-fill runs on
+      // every core and leaves the image in cache for col2im.
+      std::fill_n(grad_input->data() + n * in_image, in_image, 0.0f);
       std::vector<float> dcols(static_cast<std::size_t>(P) * K);
       for (int grp = 0; grp < g.groups; ++grp) {
         auto dy = matrix_view(grad_output.data() + n * out_image + grp * og, P, og, g.out_c);

@@ -43,9 +43,8 @@ Tensor BatchNorm::forward(const Tensor& input, Mode mode) {
   has_state_ = false;
   normalized_ = Tensor();
   if (mode == Mode::eval) return normalize_with_running_stats(input);
-  Tensor y = normalize_with_batch_stats(input);
-  has_state_ = true;
-  return y;
+  has_state_ = mode == Mode::train;
+  return normalize_with_batch_stats(input, has_state_);
 }
 
 Tensor BatchNorm::normalize_with_running_stats(const Tensor& input) const {
@@ -57,12 +56,12 @@ Tensor BatchNorm::normalize_with_running_stats(const Tensor& input) const {
     scale[c] = g / std::sqrt(running_var_[c] + options_.eps);
     shift[c] = b - running_mean_[c] * scale[c];
   }
-  Tensor y(input.shape());
+  Tensor y = Tensor::uninitialized(input.shape());
   channel_affine(input.data(), y.data(), input.numel() / C, C, scale.data(), shift.data());
   return y;
 }
 
-Tensor BatchNorm::normalize_with_batch_stats(const Tensor& input) {
+Tensor BatchNorm::normalize_with_batch_stats(const Tensor& input, bool keep_normalized) {
   const int C = channels_;
   const std::int64_t rows = input.numel() / C;
   if (rows < 2)
@@ -101,11 +100,23 @@ Tensor BatchNorm::normalize_with_batch_stats(const Tensor& input) {
     running_var_[c] = (1.0f - m) * running_var_[c] + m * static_cast<float>(unbiased);
   }
 
-  normalized_ = Tensor(input.shape());
-  channel_affine(x, normalized_.data(), rows, C, inv_std_.data(), center.data());
-  if (!options_.affine) return normalized_;
-  Tensor y(input.shape());
-  channel_affine(normalized_.data(), y.data(), rows, C, gamma_.value.data(), beta_.value.data());
+  Tensor y = Tensor::uninitialized(input.shape());
+  if (keep_normalized) normalized_ = Tensor::uninitialized(input.shape());
+  const float* gamma = options_.affine ? gamma_.value.data() : nullptr;
+  const float* beta = options_.affine ? beta_.value.data() : nullptr;
+  float* xhat_out = keep_normalized ? normalized_.data() : nullptr;
+  float* out = y.data();
+  // One pass: x_hat rounded to float, then the affine map of it, the same two roundings as
+  // two separate passes would make.
+  for_each_row_block(rows, C, [&](std::int64_t r0, std::int64_t r1) {
+    for (std::int64_t r = r0; r < r1; ++r)
+      for (int c = 0; c < C; ++c) {
+        const std::int64_t i = r * C + c;
+        const float xhat = x[i] * inv_std_[c] + center[c];
+        if (xhat_out) xhat_out[i] = xhat;
+        out[i] = gamma ? xhat * gamma[c] + beta[c] : xhat;
+      }
+  });
   return y;
 }
 
@@ -138,7 +149,7 @@ Tensor BatchNorm::backward(const Tensor& grad_output) {
     mean_dy[c] = static_cast<float>(sums[c] / static_cast<double>(rows));
     mean_dy_xhat[c] = static_cast<float>(sums[C + c] / static_cast<double>(rows));
   }
-  Tensor dx(normalized_.shape());
+  Tensor dx = Tensor::uninitialized(normalized_.shape());
   float* out = dx.data();
   for_each_row_block(rows, C, [&](std::int64_t r0, std::int64_t r1) {
     for (std::int64_t r = r0; r < r1; ++r)
@@ -147,6 +158,9 @@ Tensor BatchNorm::backward(const Tensor& grad_output) {
         out[i] = gain[c] * (dy[i] - mean_dy[c] - xhat[i] * mean_dy_xhat[c]);
       }
   });
+  // Backward is the last use of x_hat: free it now, not at the next forward.
+  normalized_ = Tensor();
+  has_state_ = false;
   return dx;
 }
 

@@ -41,13 +41,14 @@ class BatchNorm : public Module {
  private:
   // y = x * scale[c] + shift[c], for eval mode with the running statistics folded in.
   Tensor normalize_with_running_stats(const Tensor& input) const;
-  Tensor normalize_with_batch_stats(const Tensor& input);
+  // Keeps x_hat for backward when keep_normalized.
+  Tensor normalize_with_batch_stats(const Tensor& input, bool keep_normalized);
 
   int channels_;
   BatchNormOptions options_;
   Parameter gamma_, beta_;
   Tensor running_mean_, running_var_;
-  // From the last train-mode forward.
+  // From the last train-mode forward, until its backward.
   Tensor normalized_;           // x_hat
   std::vector<float> inv_std_;  // 1 / sqrt(batch var + eps), per channel
   bool has_state_ = false;

@@ -1,5 +1,6 @@
 #include "ops/layers/binary_conv2d.hpp"
 
+#include <cmath>
 #include <stdexcept>
 #include <utility>
 
@@ -16,7 +17,7 @@ namespace {
 
 template <typename F>
 Tensor map_values(const Tensor& a, F f) {
-  Tensor out(a.shape());
+  Tensor out = Tensor::uninitialized(a.shape());
   for_each_row_block(a.numel(), 1, [&](std::int64_t b, std::int64_t e) {
     for (std::int64_t i = b; i < e; ++i) out[i] = f(a[i]);
   });
@@ -32,6 +33,34 @@ void combine_values(Tensor& a, const Tensor& b, F f) {
 }
 
 Tensor signs(const Tensor& t) { return map_values(t, binary_sign); }
+
+// What backward reads of an input value under the indicator STE, in one byte instead of four:
+// bit 0 its sign is -1, bit 1 it lies inside the STE window (|x| <= t).
+constexpr std::uint8_t kNegative = 1, kInsideSte = 2;
+
+std::vector<std::uint8_t, DefaultInitAlignedAllocator<std::uint8_t>> input_codes(
+    const Tensor& x, float threshold) {
+  std::vector<std::uint8_t, DefaultInitAlignedAllocator<std::uint8_t>> codes(
+      static_cast<std::size_t>(x.numel()));
+  std::uint8_t* out = codes.data();
+  const float* in = x.data();
+  for_each_row_block(x.numel(), 1, [&](std::int64_t b, std::int64_t e) {
+    for (std::int64_t i = b; i < e; ++i)
+      out[i] = static_cast<std::uint8_t>((in[i] < 0.0f ? kNegative : 0) |
+                                         (std::abs(in[i]) <= threshold ? kInsideSte : 0));
+  });
+  return codes;
+}
+
+// sign(x) as +-1 floats, from the codes.
+Tensor signs_of_codes(const std::uint8_t* codes, const Shape& shape) {
+  Tensor out = Tensor::uninitialized(shape);
+  float* o = out.data();
+  for_each_row_block(out.numel(), 1, [&](std::int64_t b, std::int64_t e) {
+    for (std::int64_t i = b; i < e; ++i) o[i] = codes[i] & kNegative ? -1.0f : 1.0f;
+  });
+  return out;
+}
 
 // The K-map holds one factor per output pixel, shared by all its channels.
 void multiply_pixels(Tensor& y, const Tensor& k_map) {
@@ -86,6 +115,11 @@ void BinaryConv2d::set_surrogate_forward(bool on) {
   anchor_ = {};
 }
 
+bool BinaryConv2d::backward_needs_input_values() const {
+  return surrogate_ || options_.activation_ste != ActivationSte::ste ||
+         (scale_gradient_flows() && options_.activation_scale == ActivationScale::xnor_k);
+}
+
 bool BinaryConv2d::scale_gradient_flows() const {
   return options_.scale_gradient == ScaleGradient::flow &&
          (options_.weight_scale != WeightScale::none ||
@@ -130,7 +164,8 @@ Tensor BinaryConv2d::forward(const Tensor& input, Mode mode) {
   Tensor y = surrogate_ ? surrogate_forward(input, g, s)
                         : bitwise_forward(input, g, train && scale_gradient_flows(), s);
   has_state_ = train;
-  if (train) s.input = input;
+  if (train && backward_needs_input_values()) s.input = input;
+  else if (train) s.codes = input_codes(input, options_.ste_threshold);
   state_ = train ? std::move(s) : ForwardState{};
   last_input_shape_ = input.shape();
   return y;
@@ -139,10 +174,13 @@ Tensor BinaryConv2d::forward(const Tensor& input, Mode mode) {
 Tensor BinaryConv2d::bitwise_forward(const Tensor& input, const ConvGeometry& g, bool keep_dot,
                                      ForwardState& s) {
   const PackedWeightCache& w = packed_weights();
-  pack_signs_nhwc(input, g.groups, packed_input_);
+  // Local, not a member: a supernet holds hundreds of these layers, and a packed copy of
+  // each one's last input would stay allocated for nothing.
+  PackedActivations packed_input;
+  pack_signs_nhwc(input, g.groups, packed_input);
   Tensor y;
   const OutputTransform transform{w.epilogue.scale.data(), w.epilogue.offset.data()};
-  binary_conv_forward(packed_input_, w.weights, g, options_.pad_mode, transform, y);
+  binary_conv_forward(packed_input, w.weights, g, options_.pad_mode, transform, y);
   s.alpha = w.epilogue.alpha;
   if (options_.activation_scale == ActivationScale::xnor_k) {
     s.k_map = xnor_k_map(input, g);
@@ -150,7 +188,7 @@ Tensor BinaryConv2d::bitwise_forward(const Tensor& input, const ConvGeometry& g,
   }
   // A second, unscaled kernel run is cheaper than recovering dot from y by division (which
   // fails where alpha or K is 0) and keeps train and eval outputs bit-identical.
-  if (keep_dot) binary_conv_forward(packed_input_, w.weights, g, options_.pad_mode, {}, s.dot);
+  if (keep_dot) binary_conv_forward(packed_input, w.weights, g, options_.pad_mode, {}, s.dot);
   return y;
 }
 
@@ -213,20 +251,31 @@ Tensor BinaryConv2d::backward(const Tensor& grad_output) {
   auto k_at = [&](std::int64_t p) { return xnor ? s.k_map[p] : 1.0f; };
 
   // dL/d(dot): y = K * (dot * alpha*m + alpha*m*c).
-  Tensor grad_dot(grad_output.shape());
+  Tensor grad_dot = Tensor::uninitialized(grad_output.shape());
   for_each_row_block(pixels, oc, [&](std::int64_t b, std::int64_t end) {
     for (std::int64_t p = b; p < end; ++p)
       for (int o = 0; o < oc; ++o)
         grad_dot[p * oc + o] = grad_output[p * oc + o] * k_at(p) * e.scale[o];
   });
   Tensor grad_input, grad_w(weight_.value.shape());
-  float_conv_backward(signs(s.input), signs(weight_.value), grad_dot, g,
-                      pad_value(options_.pad_mode), &grad_input, &grad_w);
+  const bool coded = s.input.empty();
+  float_conv_backward(coded ? signs_of_codes(s.codes.data(), g.input_shape()) : signs(s.input),
+                      signs(weight_.value), grad_dot, g, pad_value(options_.pad_mode),
+                      &grad_input, &grad_w);
 
   const ActivationSte ste = options_.activation_ste;
   const float t = options_.ste_threshold;
-  combine_values(grad_input, s.input,
-                 [&](float gx, float x) { return gx * activation_ste_grad(ste, t, x); });
+  if (coded) {
+    // The indicator STE's factor, 1 or 0, multiplied as the float path does (same bits).
+    float* gx = grad_input.data();
+    const std::uint8_t* codes = s.codes.data();
+    for_each_row_block(grad_input.numel(), 1, [&](std::int64_t b, std::int64_t e) {
+      for (std::int64_t i = b; i < e; ++i) gx[i] *= codes[i] & kInsideSte ? 1.0f : 0.0f;
+    });
+  } else {
+    combine_values(grad_input, s.input,
+                   [&](float gx, float x) { return gx * activation_ste_grad(ste, t, x); });
+  }
   const WeightSte wste = options_.weight_ste;
   combine_values(grad_w, weight_.value,
                  [&](float gw, float w) { return gw * weight_ste_grad(wste, w); });
@@ -259,6 +308,9 @@ Tensor BinaryConv2d::backward(const Tensor& grad_output) {
     }
   }
   weight_.grad.add_(grad_w);
+  // Backward is the saved input's last use: free it now, not at the next forward.
+  state_ = ForwardState{};
+  has_state_ = false;
   return grad_input;
 }
 

@@ -78,9 +78,12 @@ class BinaryConv2d : public Module {
     std::uint64_t version = 0;
     bool valid = false;
   };
-  // What backward needs from the last train-mode forward.
+  // What backward needs from the last train-mode forward, kept until that backward.
   struct ForwardState {
+    // The input, when backward needs its values (approx_sign STE, the XNOR K-map, the
+    // surrogate forward); else only, per value, what backward reads of it (input_codes).
     Tensor input;
+    std::vector<std::uint8_t, DefaultInitAlignedAllocator<std::uint8_t>> codes;
     ConvGeometry geometry;
     std::vector<float> alpha;
     Tensor k_map;  // [N, OH, OW, 1]; empty without xnor_k
@@ -94,6 +97,7 @@ class BinaryConv2d : public Module {
   };
 
   Epilogue make_epilogue(std::vector<float> alpha) const;
+  bool backward_needs_input_values() const;
   const PackedWeightCache& packed_weights();
   bool scale_gradient_flows() const;
   Tensor bitwise_forward(const Tensor& input, const ConvGeometry& g, bool keep_dot,
@@ -106,7 +110,6 @@ class BinaryConv2d : public Module {
   std::optional<Isa> forced_isa_;
   PackedWeightCache packed_;
   std::uint64_t pack_count_ = 0;
-  PackedActivations packed_input_;  // reused storage
   ForwardState state_;
   bool has_state_ = false;
   Shape last_input_shape_;

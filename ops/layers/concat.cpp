@@ -38,7 +38,7 @@ Tensor Concat::forward(const std::vector<Tensor>& inputs, Mode mode) {
                                   "; all dimensions but the last must agree");
     out_shape.back() += s.back();
   }
-  Tensor y(out_shape);
+  Tensor y = Tensor::uninitialized(out_shape);  // the inputs' columns tile it
   const int total = out_shape.back();
   const std::int64_t rows = total > 0 ? y.numel() / total : 0;
   int offset = 0;
@@ -62,7 +62,7 @@ std::vector<Tensor> Concat::backward(const Tensor& grad_output) {
   std::vector<Tensor> grads;
   int offset = 0;
   for (const Shape& s : input_shapes_) {
-    Tensor g(s);
+    Tensor g = Tensor::uninitialized(s);  // every row's slice is copied in
     copy_rows(grad_output.data() + offset, total, g.data(), s.back(), rows, s.back());
     offset += s.back();
     grads.push_back(std::move(g));

@@ -81,6 +81,9 @@ Tensor Conv2d::backward(const Tensor& grad_output) {
         });
     for (int c = 0; c < C; ++c) bias_.grad[c] += static_cast<float>(db[c]);
   }
+  // Backward is the saved input's last use.
+  input_ = Tensor();
+  has_state_ = false;
   return dx;
 }
 

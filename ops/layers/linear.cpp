@@ -50,9 +50,11 @@ Tensor Linear::backward(const Tensor& grad_output) {
       dy.transpose() * x;
   if (has_bias_)
     matrix_view(bias_.grad.data(), 1, out_features_, out_features_) += dy.colwise().sum();
-  Tensor dx(input_.shape());
+  Tensor dx = Tensor::uninitialized(input_.shape());
   matrix_view(dx.data(), N, in_features_, in_features_).noalias() =
       dy * matrix_view(weight_.value.data(), out_features_, in_features_, in_features_);
+  input_ = Tensor();  // backward is its last use
+  has_state_ = false;
   return dx;
 }
 

@@ -13,13 +13,13 @@ MaxPool2d::MaxPool2d(PoolWindow window) : window_(window) { window_.validate("Ma
 
 Tensor MaxPool2d::forward(const Tensor& input, Mode mode) {
   const PoolGeometry g = PoolGeometry::for_input(input, window_, "MaxPool2d");
-  Tensor y(g.output_shape());
+  Tensor y = Tensor::uninitialized(g.output_shape());  // every window writes its outputs
   has_state_ = mode == Mode::train;
   geometry_ = g;
   if (has_state_)
     argmax_.assign(static_cast<std::size_t>(y.numel()), 0);
   else
-    argmax_.clear();
+    argmax_ = AlignedVector<std::int32_t>();
   std::int32_t* argmax = has_state_ ? argmax_.data() : nullptr;
   const int C = g.channels, W = g.cols.in;
   for_each_row_block(
@@ -69,6 +69,8 @@ Tensor MaxPool2d::backward(const Tensor& grad_output) {
     for (std::int64_t i = 0; i < out_image; ++i)
       d[static_cast<std::int64_t>(arg[i]) * C + i % C] += dy[i];
   });
+  argmax_ = AlignedVector<std::int32_t>();  // backward is its last use
+  has_state_ = false;
   return dx;
 }
 

@@ -25,7 +25,7 @@ class MaxPool2d : public Module {
   // From the last train-mode forward: per output element, the winning pixel (iy * W + ix) of
   // its image.
   PoolGeometry geometry_;
-  std::vector<std::int32_t> argmax_;
+  AlignedVector<std::int32_t> argmax_;  // of the last train-mode forward, until its backward
   bool has_state_ = false;
 };
 

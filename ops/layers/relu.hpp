@@ -1,5 +1,8 @@
 #pragma once
 // max(x, 0), elementwise on a tensor of any shape. The gradient at exactly 0 is 0 (PyTorch).
+#include <cstdint>
+#include <vector>
+
 #include "ops/core/module.hpp"
 
 namespace bitnas {
@@ -12,7 +15,11 @@ class ReLU : public Module {
   Tensor backward(const Tensor& grad_output) override;
 
  private:
-  Tensor output_;  // the mask of the last train-mode forward is output_ > 0
+  // output > 0 of the last train-mode forward, one byte per value (a quarter of a copy of the
+  // output), until its backward.
+  using Mask = std::vector<std::uint8_t, DefaultInitAlignedAllocator<std::uint8_t>>;
+  Mask positive_;
+  Shape shape_;
   bool has_state_ = false;
 };
 
