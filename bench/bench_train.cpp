@@ -54,13 +54,6 @@ struct TrainResult {
   std::int64_t params = 0;
 };
 
-// Peak resident set of the whole process so far (Linux reports ru_maxrss in KiB).
-double peak_rss_mb() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;
-}
-
 std::string model_list() {
   std::string out;
   for (const char* m : kModels) out += (out.empty() ? "" : " or ") + std::string(m);

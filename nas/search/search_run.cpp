@@ -526,6 +526,7 @@ SearchOutcome run_search(const SearchRequest& request, SearchProgress& progress)
   });
   outcome.epochs = state.history;
   outcome.samples = state.samples;
+  outcome.supernet_steps = state.supernet_steps;
   outcome.best_reward = state.best_reward;
   outcome.best_genotype = state.best_genotype;
   outcome.seconds = state.seconds;

@@ -46,6 +46,7 @@ struct SearchOutcome {
   std::filesystem::path checkpoint;
   std::vector<SearchEpochMetrics> epochs;
   std::int64_t samples = 0;  // recorded over the whole run
+  std::int64_t supernet_steps = 0;
   double best_reward = 0.0;
   std::string best_genotype;
   bool was_finished = false;
