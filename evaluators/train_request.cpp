@@ -12,6 +12,7 @@ std::string TrainOverrides::encode() const {
   if (epochs) out += "epochs=" + std::to_string(*epochs) + "\n";
   if (seed) out += "seed=" + std::to_string(*seed) + "\n";
   if (threads) out += "threads=" + std::to_string(*threads) + "\n";
+  if (train_limit) out += "train_limit=" + std::to_string(*train_limit) + "\n";
   return out;
 }
 
@@ -28,6 +29,7 @@ TrainOverrides TrainOverrides::decode(const std::string& text) {
     else if (key == "epochs") o.epochs = std::stoi(value);
     else if (key == "seed") o.seed = std::stoi(value);
     else if (key == "threads") o.threads = std::stoi(value);
+    else if (key == "train_limit") o.train_limit = std::stoi(value);
     else throw std::invalid_argument("unknown stored override '" + key + "'");
   }
   return o;
@@ -62,6 +64,7 @@ TrainRequest make_train_request(const std::string& yaml_text, const std::string&
   if (overrides.epochs) r.trainer.epochs = *overrides.epochs;
   if (overrides.seed) r.trainer.seed = static_cast<std::uint64_t>(*overrides.seed);
   if (overrides.threads) r.trainer.threads = *overrides.threads;
+  if (overrides.train_limit) r.data.train_limit = *overrides.train_limit;
   root.reject_unknown_keys();
   r.config_text = yaml_text;
   r.config_source = source;

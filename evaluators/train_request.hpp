@@ -16,6 +16,7 @@ struct TrainOverrides {
   std::optional<int> epochs;
   std::optional<int> seed;
   std::optional<int> threads;
+  std::optional<int> train_limit;  // data.train_limit
 
   // "key=value" lines, and back, for storing next to the config text.
   std::string encode() const;

@@ -19,7 +19,7 @@ struct TrainArgs {
   std::string config;
   std::string genotype, genotype_file, baseline;
   int rank = 1;
-  int epochs = 0, seed = -1, threads = -1;
+  int epochs = 0, seed = -1, threads = -1, train_limit = 0;
   std::string db = "runs/results.db";
   std::string run_dir, name;
   bool no_db = false, resume = false, quiet = false, json = false;
@@ -57,6 +57,7 @@ void run_train(const TrainArgs& a) {
   if (a.epochs > 0) overrides.epochs = a.epochs;
   if (a.seed >= 0) overrides.seed = a.seed;
   if (a.threads >= 0) overrides.threads = a.threads;
+  if (a.train_limit > 0) overrides.train_limit = a.train_limit;
 
   TrainRequest request = make_train_request(read_text(a.config), a.config, overrides);
   request.run_dir = a.run_dir.empty()
@@ -130,6 +131,9 @@ void register_train_command(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--epochs", a->epochs, "override trainer.epochs")->check(CLI::PositiveNumber);
   cmd->add_option("--seed", a->seed, "override trainer.seed")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--train-limit", a->train_limit,
+                  "override data.train_limit (training images kept, a seeded random subset)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--threads", a->threads, "override trainer.threads (0: every core)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--db", a->db, "results database (SQLite), created if missing")
