@@ -99,19 +99,10 @@ Reward SharedWeightsEvaluator::evaluate(const Genotype& genotype) {
   if (auto rejected = rejection(genotype)) {
     r = *rejected;
   } else {
-    prepare_path(genotype);
-    const Mode mode = config_.bn_mode == BnMode::train ? Mode::train_no_grad : Mode::eval;
-    double loss = 0.0, correct = 0.0, images = 0.0;
-    for (const Batch& batch : reward_batches_) {
-      const Tensor logits = supernet_.forward(batch.images, mode);
-      const CrossEntropyStats s = softmax_cross_entropy(logits, batch.labels);
-      const auto n = static_cast<double>(batch.labels.size());
-      loss += s.loss * n;
-      correct += s.accuracy * n;
-      images += n;
-    }
-    r = score(correct / images, loss / images, ops_of(genotype));
-    ++evaluations_;
+    std::size_t next = 0;
+    r = measure(genotype, [&]() -> const Batch* {
+      return next < reward_batches_.size() ? &reward_batches_[next++] : nullptr;
+    });
   }
   rewards_[key] = r;
   return r;
@@ -119,15 +110,20 @@ Reward SharedWeightsEvaluator::evaluate(const Genotype& genotype) {
 
 Reward SharedWeightsEvaluator::evaluate_all(const Genotype& genotype, BatchLoader& loader) {
   if (auto rejected = rejection(genotype)) return *rejected;
+  loader.start_epoch(0);
+  Batch batch;
+  return measure(genotype, [&]() -> const Batch* { return loader.next(batch) ? &batch : nullptr; });
+}
+
+Reward SharedWeightsEvaluator::measure(const Genotype& genotype,
+                                       const std::function<const Batch*()>& next_batch) {
   prepare_path(genotype);
   const Mode mode = config_.bn_mode == BnMode::train ? Mode::train_no_grad : Mode::eval;
   double loss = 0.0, correct = 0.0, images = 0.0;
-  loader.start_epoch(0);
-  Batch batch;
-  while (loader.next(batch)) {
-    const Tensor logits = supernet_.forward(batch.images, mode);
-    const CrossEntropyStats s = softmax_cross_entropy(logits, batch.labels);
-    const auto n = static_cast<double>(batch.labels.size());
+  while (const Batch* batch = next_batch()) {
+    const Tensor logits = supernet_.forward(batch->images, mode);
+    const CrossEntropyStats s = softmax_cross_entropy(logits, batch->labels);
+    const auto n = static_cast<double>(batch->labels.size());
     loss += s.loss * n;
     correct += s.accuracy * n;
     images += n;

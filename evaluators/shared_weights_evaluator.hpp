@@ -7,6 +7,7 @@
 // break them (a cap on parameter-free edges). Rewards are cached by (architecture, supernet
 // version): a reward measured on an older supernet is never served.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -58,6 +59,8 @@ class SharedWeightsEvaluator {
   // Rejected (with its OPs) when the objective or the rules exclude it, else nothing.
   std::optional<Reward> rejection(const Genotype& genotype);
   void prepare_path(const Genotype& genotype);
+  // Top-1 and loss of the genotype's path over the batches next_batch() serves (until null).
+  Reward measure(const Genotype& genotype, const std::function<const Batch*()>& next_batch);
   Reward score(double accuracy, double loss, double ops) const;
 
   Supernet& supernet_;
