@@ -29,7 +29,7 @@ std::string tiny_search(const std::string& data_dir, const std::string& controll
   layer_channels: [4, 4, 8]
   preprocess: identity
 data:
-  dataset: fashion_mnist
+  dataset: idx
   dir: )" + data_dir + R"(
 search:
   epochs: 2

@@ -32,7 +32,7 @@ std::string tiny_config(const std::string& data_dir, int epochs) {
   binary_op: {weight_scale: channel, ste_threshold: 1.3, weight_ste: clip}
 genotype: "normal_0=[('bconv_3x3', 0, 1), ('bconv_3x3', 1, 2)], reduce_1=[('bconv_3x3', 0, 1), ('skip_connect', 1, 2)]"
 data:
-  dataset: fashion_mnist
+  dataset: idx
   dir: )" + data_dir + R"(
   valid_fraction: 0.1
 trainer:
