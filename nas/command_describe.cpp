@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 
+#include "evaluators/memory_budget.hpp"
 #include "nas/commands.hpp"
 #include "nas/human_number.hpp"
 #include "nas/input_spec_option.hpp"
@@ -144,6 +145,8 @@ void run_describe(const DescribeOptions& o) {
   const ModelSpec spec = resolve_model_argument(o.model, o.space_config);
   InputSpec input = parse_input_spec(o.input);
   input.num_classes = o.classes;
+  check_memory_budget(estimate_memory(spec.space, input, ModelKind::network, 1, 0), std::nullopt,
+                      spec.source, "--input or the model's widths (layer_channels)", "--input");
   Rng rng(0);  // weights do not affect costs
   Network network(spec.space, spec.genotype, input, rng);
   const CostReport report = measure_costs(network);
@@ -172,7 +175,7 @@ void register_describe_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--classes", o->classes, "number of classes (width of the final FC)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, kMaxClasses));
   cmd->add_flag("--json", o->json,
                 "print one JSON object instead of the table: name, source, genotype, hash, "
                 "input, layers (name, type, input_shape and output_shape as [C, H, W] or [F] "
