@@ -22,26 +22,29 @@ std::string joined_path(const std::string& path, const std::string& key) {
   return path.empty() ? key : path + "." + key;
 }
 
-// yaml-cpp keeps both entries of a repeated key and lookups find the first, so the later
-// value would be dropped without a word; a repeated key is refused instead, at any depth.
-void reject_repeated_keys(const YAML::Node& node, const std::string& source,
-                          const std::string& path) {
+// Every key is a plain name, at any depth: YAML allows a list or mapping as a key (`? [a]`),
+// which no config key is. yaml-cpp keeps both entries of a repeated key and lookups find the
+// first, so a repeated key would silently lose the later value; it is refused instead.
+void check_keys(const YAML::Node& node, const std::string& source, const std::string& path) {
   if (node.IsSequence()) {
     for (std::size_t i = 0; i < node.size(); ++i)
-      reject_repeated_keys(node[i], source, path + "[" + std::to_string(i) + "]");
+      check_keys(node[i], source, path + "[" + std::to_string(i) + "]");
     return;
   }
   if (!node.IsMap()) return;
   std::map<std::string, int> first_line;
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const std::string key = it->first.IsScalar() ? it->first.Scalar() : "?";
     const int line = line_of_mark(it->first.Mark());
+    if (!it->first.IsScalar())
+      throw ConfigError(located(source, line) + ": " + (path.empty() ? "top level" : path) +
+                        ": a key must be a plain name, not a list or mapping");
+    const std::string key = it->first.Scalar();
     const auto [previous, inserted] = first_line.emplace(key, line);
     if (!inserted)
       throw ConfigError(located(source, line) + ": " + joined_path(path, key) +
                         ": given twice (first at line " + std::to_string(previous->second) +
                         "); YAML would silently keep only one of them");
-    reject_repeated_keys(it->second, source, joined_path(path, key));
+    check_keys(it->second, source, joined_path(path, key));
   }
 }
 
@@ -80,7 +83,7 @@ ConfigSection ConfigSection::load_string(const std::string& text, const std::str
                       ": a second YAML document; a config is one document (remove the '---' "
                       "separator or split the file)");
   YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
-  reject_repeated_keys(root, source_name, "");
+  check_keys(root, source_name, "");
   if (!root.IsMap() && !root.IsNull())
     throw ConfigError(source_name + ":1: the top level must be a mapping of sections");
   if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);

@@ -59,6 +59,17 @@ TEST(RefusedInputs, DuplicateSection) {
             "one of them");
 }
 
+// Found by fuzz_yaml_config: a mapping used as a key made yaml-cpp's conversion throw its own
+// exception, which named neither the file nor the key.
+TEST(RefusedInputs, KeyThatIsNotAName) {
+  EXPECT_EQ(error_of([] { ConfigSection::load_string("trainer:\n?  epochs: ~ {}\n", "k.yaml"); }),
+            "k.yaml:2: top level: a key must be a plain name, not a list or mapping");
+  EXPECT_EQ(error_of([] { ConfigSection::load_string("trainer:\n  ? [a]\n  : 1\n", "k.yaml"); }),
+            "k.yaml:2: trainer: a key must be a plain name, not a list or mapping");
+  EXPECT_EQ(error_of([] { ConfigSection::load_string("? [a, b]\n: 1\n", "k.yaml"); }),
+            "k.yaml:1: top level: a key must be a plain name, not a list or mapping");
+}
+
 TEST(RefusedInputs, SecondDocument) {
   const std::string message = train_error(kSpace + kGenotype + "---\ntrainer: {epochs: 3}\n");
   EXPECT_TRUE(contains(message, "t.yaml:13: a second YAML document")) << message;
