@@ -145,7 +145,9 @@ void run_describe(const DescribeOptions& o) {
   const ModelSpec spec = resolve_model_argument(o.model, o.space_config);
   InputSpec input = parse_input_spec(o.input);
   input.num_classes = o.classes;
-  check_memory_budget(estimate_memory(spec.space, input, ModelKind::network, 1, 0), std::nullopt,
+  check_memory_budget(estimate_memory(spec.space, input, ModelKind::network, 1, 0,
+                                      Workload::inference),
+                      std::nullopt,
                       spec.source, "--input or the model's widths (layer_channels)", "--input");
   Rng rng(0);  // weights do not affect costs
   Network network(spec.space, spec.genotype, input, rng);

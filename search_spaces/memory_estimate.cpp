@@ -34,7 +34,13 @@ double probe_parameters(const std::string& op, const SearchSpaceConfig& space) {
 }  // namespace
 
 MemoryEstimate estimate_memory(const SearchSpaceConfig& space, const InputSpec& input,
-                               ModelKind kind, int batch_size, double data_bytes) {
+                               ModelKind kind, int batch_size, double data_bytes,
+                               Workload workload) {
+  const bool training = workload == Workload::training;
+  // Every Parameter allocates its gradient; training adds two optimizer moments.
+  const double copies_per_parameter = training ? kCopiesPerParameter : 2;
+  const double tensors_per_op = training ? kTensorsPerOp : 1;
+  const double backward_factor = training ? kBackwardFactor : 1;
   std::map<std::string, double> probe;
   double largest_op = 0;
   for (const std::string& op : space.primitives) {
@@ -67,15 +73,15 @@ MemoryEstimate estimate_memory(const SearchSpaceConfig& space, const InputSpec& 
     const double c = space.cell_channels(layer);
     const double ratio = c / kProbeChannels;
     e.parameter_bytes += held_edges * params_per_edge * std::max(ratio, ratio * ratio);
-    activation_floats += (run_ops * kTensorsPerOp + nodes) * c * side * other_side;
+    activation_floats += (run_ops * tensors_per_op + nodes) * c * side * other_side;
     if (space.is_reduce_layer(layer)) {
       side = std::max(1.0, side / 2);
       other_side = std::max(1.0, other_side / 2);
     }
   }
-  e.parameter_bytes *= kCopiesPerParameter * sizeof(float);
+  e.parameter_bytes *= copies_per_parameter * sizeof(float);
   e.activation_bytes =
-      activation_floats * kBackwardFactor * sizeof(float) * static_cast<double>(batch_size);
+      activation_floats * backward_factor * sizeof(float) * static_cast<double>(batch_size);
   e.data_bytes = data_bytes;
   return e;
 }

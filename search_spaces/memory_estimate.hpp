@@ -36,8 +36,13 @@ enum class ModelKind {
   supernet_all_ops,   // every op held and run (DARTS / GDAS mixtures)
 };
 
+// Training keeps tensors for backward and optimizer state; inference (describe's forward)
+// keeps each op's output only, and parameters with their gradient buffers.
+enum class Workload { training, inference };
+
 MemoryEstimate estimate_memory(const SearchSpaceConfig& space, const InputSpec& input,
-                               ModelKind kind, int batch_size, double data_bytes);
+                               ModelKind kind, int batch_size, double data_bytes,
+                               Workload workload = Workload::training);
 
 // "1.5 GiB", "320 MiB": the unit messages use.
 std::string format_bytes(double bytes);

@@ -116,6 +116,10 @@ TEST(ResourceLimits, SupernetEstimateGrowsWithTheSpace) {
   const MemoryEstimate path = estimate_memory(small.space, input, ModelKind::supernet_path, 64, 0);
   EXPECT_DOUBLE_EQ(path.parameter_bytes, a.parameter_bytes);
   EXPECT_DOUBLE_EQ(path.activation_bytes, net.activation_bytes);
+  const MemoryEstimate inference =
+      estimate_memory(small.space, input, ModelKind::network, 64, 0, Workload::inference);
+  EXPECT_LT(inference.activation_bytes, net.activation_bytes);  // nothing kept for backward
+  EXPECT_DOUBLE_EQ(inference.parameter_bytes, net.parameter_bytes / 2);  // no Adam moments
   const MemoryEstimate doubled_batch =
       estimate_memory(small.space, input, ModelKind::supernet_all_ops, 128, 0);
   EXPECT_DOUBLE_EQ(doubled_batch.activation_bytes, 2 * a.activation_bytes);
