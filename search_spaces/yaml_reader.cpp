@@ -14,8 +14,12 @@ namespace {
 
 int line_of_mark(const YAML::Mark& mark) { return mark.is_null() ? 0 : mark.line + 1; }
 
+// "file:line", or "file" when the line is unknown. Appended piecewise: GCC 12 warns
+// (-Wrestrict, falsely) on `source + (line > 0 ? ":" + ... : "")`.
 std::string located(const std::string& source, int line) {
-  return source + (line > 0 ? ":" + std::to_string(line) : "");
+  std::string where = source;
+  if (line > 0) where.append(":").append(std::to_string(line));
+  return where;
 }
 
 std::string joined_path(const std::string& path, const std::string& key) {
