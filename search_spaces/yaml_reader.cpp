@@ -3,6 +3,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <type_traits>
 
@@ -29,13 +30,18 @@ std::string joined_path(const std::string& path, const std::string& key) {
 // Every key is a plain name, at any depth: YAML allows a list or mapping as a key (`? [a]`),
 // which no config key is. yaml-cpp keeps both entries of a repeated key and lookups find the
 // first, so a repeated key would silently lose the later value; it is refused instead.
-void check_keys(const YAML::Node& node, const std::string& source, const std::string& path) {
+// An alias (*a) is the node its anchor (&a) made, with the anchor's position: each position
+// is walked once, so nested aliases (a "billion laughs" document) take linear time.
+void check_keys(const YAML::Node& node, const std::string& source, const std::string& path,
+                std::set<std::size_t>& walked) {
+  if (!node.IsSequence() && !node.IsMap()) return;
+  if (!node.Mark().is_null() && !walked.insert(static_cast<std::size_t>(node.Mark().pos)).second)
+    return;
   if (node.IsSequence()) {
     for (std::size_t i = 0; i < node.size(); ++i)
-      check_keys(node[i], source, path + "[" + std::to_string(i) + "]");
+      check_keys(node[i], source, path + "[" + std::to_string(i) + "]", walked);
     return;
   }
-  if (!node.IsMap()) return;
   std::map<std::string, int> first_line;
   for (auto it = node.begin(); it != node.end(); ++it) {
     const int line = line_of_mark(it->first.Mark());
@@ -48,7 +54,7 @@ void check_keys(const YAML::Node& node, const std::string& source, const std::st
       throw ConfigError(located(source, line) + ": " + joined_path(path, key) +
                         ": given twice (first at line " + std::to_string(previous->second) +
                         "); YAML would silently keep only one of them");
-    check_keys(it->second, source, joined_path(path, key));
+    check_keys(it->second, source, joined_path(path, key), walked);
   }
 }
 
@@ -87,7 +93,8 @@ ConfigSection ConfigSection::load_string(const std::string& text, const std::str
                       ": a second YAML document; a config is one document (remove the '---' "
                       "separator or split the file)");
   YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
-  check_keys(root, source_name, "");
+  std::set<std::size_t> walked;
+  check_keys(root, source_name, "", walked);
   if (!root.IsMap() && !root.IsNull())
     throw ConfigError(source_name + ":1: the top level must be a mapping of sections");
   if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
