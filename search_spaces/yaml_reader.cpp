@@ -6,6 +6,10 @@
 #include <set>
 #include <sstream>
 #include <type_traits>
+#include <vector>
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 #include "ops/core/regular_file.hpp"
 
@@ -58,6 +62,37 @@ void check_keys(const YAML::Node& node, const std::string& source, const std::st
   }
 }
 
+// Records where each document starts and ignores everything else.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// Where a second document starts, if there is one. The parser is driven for two documents
+// at most: yaml-cpp 0.7's LoadAll never returns (and allocates without bound) on some
+// malformed text, e.g. a line starting with ',' (found by fuzz_yaml_config).
+std::optional<YAML::Mark> second_document(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts handler;
+  for (int i = 0; i < 2 && parser.HandleNextDocument(handler); ++i) {
+  }
+  if (handler.starts.size() < 2) return std::nullopt;
+  return handler.starts[1];
+}
+
 std::string format_number(double v) {
   std::ostringstream out;
   out << v;
@@ -81,18 +116,19 @@ ConfigSection::ConfigSection(YAML::Node node, std::shared_ptr<FileState> state, 
 
 ConfigSection ConfigSection::load_string(const std::string& text, const std::string& source_name) {
   auto state = std::make_shared<FileState>(FileState{source_name});
-  std::vector<YAML::Node> documents;
+  YAML::Node root;
+  std::optional<YAML::Mark> second;
   try {
-    documents = YAML::LoadAll(text);
+    root = YAML::Load(text);
+    second = second_document(text);
   } catch (const YAML::Exception& e) {
     throw ConfigError(source_name + ":" + std::to_string(e.mark.line + 1) +
                       ": invalid YAML: " + e.msg);
   }
-  if (documents.size() > 1)
-    throw ConfigError(located(source_name, line_of_mark(documents[1].Mark())) +
-                      ": a second YAML document; a config is one document (remove the '---' "
-                      "separator or split the file)");
-  YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
+  if (second)
+    throw ConfigError(located(source_name, line_of_mark(*second)) +
+                      ": a second YAML document starts here (a '---' separator, or text YAML "
+                      "cannot place in the first); a config is one document");
   std::set<std::size_t> walked;
   check_keys(root, source_name, "", walked);
   if (!root.IsMap() && !root.IsNull())

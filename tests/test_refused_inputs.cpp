@@ -86,7 +86,17 @@ TEST(RefusedInputs, AliasesAreCheckedOnce) {
 
 TEST(RefusedInputs, SecondDocument) {
   const std::string message = train_error(kSpace + kGenotype + "---\ntrainer: {epochs: 3}\n");
-  EXPECT_TRUE(contains(message, "t.yaml:13: a second YAML document")) << message;
+  EXPECT_TRUE(contains(message, "t.yaml:12: a second YAML document starts here")) << message;
+}
+
+// Found by fuzz_yaml_config: yaml-cpp 0.7's LoadAll never returned on this text (it kept
+// adding empty documents until memory ran out); it is refused instead.
+TEST(RefusedInputs, TextThatYamlCppCannotPlace) {
+  const std::string message = error_of([] {
+    ConfigSection::load_string(",lr: 1.0}\n:!&d {d", "f.yaml");
+  });
+  EXPECT_TRUE(contains(message, "f.yaml:")) << message;
+  EXPECT_TRUE(contains(message, "a second YAML document starts here")) << message;
 }
 
 TEST(RefusedInputs, NanGradClip) {
