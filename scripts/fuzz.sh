@@ -20,8 +20,10 @@ for target in fuzz_genotype_parser fuzz_yaml_config fuzz_idx_reader fuzz_cifar_r
   scratch="$build_dir/corpus/$target"
   mkdir -p "$scratch"
   echo "== $target (${seconds}s) =="
-  # -rss_limit_mb: a reader that allocates what a header promises before checking is a bug.
-  if ! "$build_dir/tests/fuzz/$target" -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 \
+  # -rss_limit_mb: a reader that allocates what a header promises before checking is a bug;
+  # -timeout: an input that takes seconds is a hang (yaml-cpp had one).
+  if ! "$build_dir/tests/fuzz/$target" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+      -max_len=65536 \
       -artifact_prefix="$build_dir/crash-$target-" -print_final_stats=1 \
       "$scratch" "tests/fuzz/corpus/$target" 2>"$build_dir/$target.log"; then
     tail -n 40 "$build_dir/$target.log" >&2
