@@ -14,6 +14,7 @@
 #include "nas/human_number.hpp"
 #include "nas/input_spec_option.hpp"
 #include "nas/model_argument.hpp"
+#include "nas/run_options.hpp"
 #include "ops/core/random.hpp"
 #include "search_spaces/cost.hpp"
 #include "search_spaces/genotype_canonical.hpp"
@@ -29,6 +30,7 @@ struct DescribeOptions {
   std::optional<std::string> space_config;
   std::string input = "1x28x28";
   int classes = 10;
+  std::string max_memory;
   bool json = false;
 };
 
@@ -147,7 +149,7 @@ void run_describe(const DescribeOptions& o) {
   input.num_classes = o.classes;
   check_memory_budget(estimate_memory(spec.space, input, ModelKind::network, 1, 0,
                                       Workload::inference),
-                      std::nullopt,
+                      max_memory_bytes(o.max_memory),
                       spec.source, "--input or the model's widths (layer_channels)", "--input");
   Rng rng(0);  // weights do not affect costs
   Network network(spec.space, spec.genotype, input, rng);
@@ -178,6 +180,7 @@ void register_describe_command(CLI::App& app) {
   cmd->add_option("--classes", o->classes, "number of classes (width of the final FC)")
       ->capture_default_str()
       ->check(CLI::Range(1, kMaxClasses));
+  add_max_memory_option(cmd, o->max_memory);
   cmd->add_flag("--json", o->json,
                 "print one JSON object instead of the table: name, source, genotype, hash, "
                 "input, layers (name, type, input_shape and output_shape as [C, H, W] or [F] "
