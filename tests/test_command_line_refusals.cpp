@@ -15,7 +15,8 @@ using testing::contains;
 // The positional config must exist; the options under test are refused before it is read.
 const std::string kAnyFile = __FILE__;
 
-// The parse error CLI11 reports for `args` to a bitnas-like app, or "no error".
+// The parse error CLI11 reports for `args` to a bitnas-like app, or "no parse error". When
+// the options parse, the command runs and stops at kAnyFile, which is no YAML config.
 std::string parse_error(std::vector<std::string> args) {
   CLI::App app;
   app.require_subcommand(1);
@@ -23,14 +24,13 @@ std::string parse_error(std::vector<std::string> args) {
   cli::register_search_command(app);
   cli::register_describe_command(app);
   std::reverse(args.begin(), args.end());  // CLI11 takes the vector in reverse order
-  for (auto* sub : app.get_subcommands([](const CLI::App*) { return true; }))
-    sub->callback([] {});  // parse only
   try {
     app.parse(args);
   } catch (const CLI::ParseError& e) {
     return e.what();
+  } catch (const std::exception&) {
   }
-  return "no error";
+  return "no parse error";
 }
 
 TEST(CommandLineRefusals, NoDbWithDb) {
@@ -39,7 +39,7 @@ TEST(CommandLineRefusals, NoDbWithDb) {
         parse_error({command, kAnyFile, "--no-db", "--db", "x.db"});
     EXPECT_TRUE(contains(message, "--db excludes --no-db")) << command << ": " << message;
   }
-  EXPECT_EQ(parse_error({"train", kAnyFile, "--no-db"}), "no error");
+  EXPECT_EQ(parse_error({"train", kAnyFile, "--no-db"}), "no parse error");
 }
 
 TEST(CommandLineRefusals, ThreadsAboveTheBound) {
@@ -55,7 +55,7 @@ TEST(CommandLineRefusals, MaxMemoryMustBeASize) {
   const std::string message =
       parse_error({"search", kAnyFile, "--max-memory", "lots"});
   EXPECT_TRUE(contains(message, "--max-memory 'lots'")) << message;
-  EXPECT_EQ(parse_error({"search", kAnyFile, "--max-memory", "4G"}), "no error");
+  EXPECT_EQ(parse_error({"search", kAnyFile, "--max-memory", "4G"}), "no parse error");
 }
 
 TEST(CommandLineRefusals, ClassesAboveTheBound) {
