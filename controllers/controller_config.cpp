@@ -44,11 +44,9 @@ std::string number(double v) {
   return s;
 }
 
-int int_at_least(const ConfigSection& s, const std::string& key, int fallback, int lo) {
-  const int v = s.get_int(key, fallback);
-  if (v < lo) s.fail(key, "must be >= " + std::to_string(lo) + ", got " + std::to_string(v));
-  return v;
-}
+// Far above real use; they bound what a typo can allocate.
+constexpr int kMaxPopulation = 1'000'000;
+constexpr int kMaxHiddenSize = 4'096;
 
 // A finite number with lo (<= or <) v (<= or <) hi.
 double number_in(const ConfigSection& s, const std::string& key, double fallback, double lo,
@@ -66,8 +64,8 @@ constexpr double kInf = INFINITY;
 
 EvolutionSettings parse_evolution(const ConfigSection& s) {
   EvolutionSettings e;
-  e.population_size = int_at_least(s, "population_size", e.population_size, 1);
-  e.tournament_size = int_at_least(s, "tournament_size", e.tournament_size, 1);
+  e.population_size = s.get_int_in("population_size", e.population_size, 1, kMaxPopulation);
+  e.tournament_size = s.get_int_in("tournament_size", e.tournament_size, 1, kMaxPopulation);
   e.selection = s.get_choice("selection", {"reward", "pareto"}, "reward") == "reward"
                     ? EvolutionSelection::reward
                     : EvolutionSelection::pareto;
@@ -80,7 +78,7 @@ EvolutionSettings parse_evolution(const ConfigSection& s) {
 
 ReinforceSettings parse_reinforce(const ConfigSection& s) {
   ReinforceSettings r;
-  r.hidden_size = int_at_least(s, "hidden_size", r.hidden_size, 1);
+  r.hidden_size = s.get_int_in("hidden_size", r.hidden_size, 1, kMaxHiddenSize);
   r.lr = number_in(s, "lr", r.lr, 0.0, true, kInf, true);
   r.beta1 = number_in(s, "beta1", r.beta1, 0.0, false, 1.0, true);
   r.beta2 = number_in(s, "beta2", r.beta2, 0.0, false, 1.0, true);

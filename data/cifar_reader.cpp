@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "ops/core/regular_file.hpp"
+
 namespace bitnas {
 namespace {
 
@@ -23,9 +25,14 @@ void require_directory(const std::string& dir, CifarVariant v) {
                   "it and set the data directory to its " + folder + " folder");
 }
 
+void require_regular_file(const std::string& path) {
+  if (const auto why = not_a_regular_file(path))
+    throw DataError(path + ": " + *why);
+}
+
 std::vector<char> read_file(const std::string& path) {
+  require_regular_file(path);
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw DataError(path + ": no such file");
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) throw DataError(path + ": cannot read the size (" + ec.message() + ")");
   std::ifstream in(path, std::ios::binary);
@@ -57,10 +64,7 @@ Dataset read_cifar_files(const std::vector<std::string>& paths, CifarVariant var
   d.channels = 3;
   d.num_classes = classes;
   // Report a missing batch before spending time reading the ones before it.
-  for (const std::string& path : paths) {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) throw DataError(path + ": no such file");
-  }
+  for (const std::string& path : paths) require_regular_file(path);
   for (const std::string& path : paths) {
     const std::vector<char> bytes = read_file(path);
     if (bytes.empty() || bytes.size() % record != 0)

@@ -17,21 +17,49 @@ std::string locate(const std::filesystem::path& dir, const std::string& base) {
   return gz.string();
 }
 
+void require_directory(const std::string& dir, const std::string& what) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(dir, ec)) return;
+  throw DataError(dir + ": " + what +
+                  " directory not found; install the Debian package dataset-fashion-mnist "
+                  "(scripts/install-deps.sh does), or set the data directory to a folder holding "
+                  "train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
+                  "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz");
+}
+
+std::string file_prefix(Split split) { return split == Split::train ? "train" : "t10k"; }
+
+std::string images_file(const std::string& dir, Split split) {
+  return locate(dir, file_prefix(split) + "-images-idx3-ubyte");
+}
+
+Dataset read_split(const std::string& dir, Split split, const std::string& name) {
+  return read_idx_dataset(images_file(dir, split),
+                          locate(dir, file_prefix(split) + "-labels-idx1-ubyte"), 10,
+                          name + "/" + split_name(split), split);
+}
+
 }  // namespace
 
+std::string idx_directory_train_images(const std::string& dir) {
+  return images_file(dir, Split::train);
+}
+
+Dataset load_idx_directory(const std::string& dir, Split split) {
+  require_directory(dir, "IDX data");
+  return read_split(dir, split, "idx");
+}
+
 Dataset load_fashion_mnist(const std::string& dir, Split split) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec))
-    throw DataError(dir +
-                    ": Fashion-MNIST directory not found; install the Debian package "
-                    "dataset-fashion-mnist (scripts/install-deps.sh does), or set the "
-                    "data directory to a folder holding train-images-idx3-ubyte.gz, "
-                    "train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and "
-                    "t10k-labels-idx1-ubyte.gz");
-  const std::string prefix = split == Split::train ? "train" : "t10k";
-  return read_idx_dataset(locate(dir, prefix + "-images-idx3-ubyte"),
-                          locate(dir, prefix + "-labels-idx1-ubyte"), 10,
-                          std::string("fashion-mnist/") + split_name(split), split);
+  require_directory(dir, "Fashion-MNIST");
+  Dataset d = read_split(dir, split, "fashion-mnist");
+  // Every Fashion-MNIST image is 28x28; another size is another data set under this name.
+  if (d.height != kFashionMnistSide || d.width != kFashionMnistSide)
+    throw DataError(images_file(dir, split) + ": images are " + std::to_string(d.height) + "x" +
+                    std::to_string(d.width) + ", but Fashion-MNIST images are " +
+                    std::to_string(kFashionMnistSide) + "x" + std::to_string(kFashionMnistSide) +
+                    "; for IDX files of another data set use dataset: idx");
+  return d;
 }
 
 }  // namespace bitnas

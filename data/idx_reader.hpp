@@ -21,6 +21,8 @@ struct IdxImages {
 // Throw DataError naming `path` for a missing file, a wrong magic number, or data shorter or
 // longer than the header promises.
 IdxImages read_idx_images(const std::string& path);
+// Only the header of an images file: count, rows and cols, no pixels.
+IdxImages read_idx_images_header(const std::string& path);
 std::vector<std::uint8_t> read_idx_labels(const std::string& path);
 
 // An images file and its labels file as one single-channel Dataset; also throws when the two

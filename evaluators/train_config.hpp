@@ -2,6 +2,7 @@
 // The `data` and `trainer` sections of a training YAML (retraining a genotype or baseline from
 // scratch), parsed once into typed, validated structs. Every error names file, line and key.
 #include <cstdint>
+#include <limits>
 #include <string>
 
 #include "data/augmentation.hpp"
@@ -10,7 +11,19 @@
 
 namespace bitnas {
 
-enum class DatasetKind { fashion_mnist, cifar10, cifar100 };
+// Thread counts are recorded with each run and reproduce it bit for bit, so any count up to
+// this (far above the cores of any machine) is honoured; a larger one is surely a typo.
+inline constexpr int kMaxThreads = 1024;
+inline constexpr int kMaxSeed = std::numeric_limits<int>::max();
+// Upper bounds of the other size keys, shared by training and search configs: each is far
+// above real use and keeps a typo from asking for gigabytes or days.
+inline constexpr int kMaxEpochs = 10'000;
+inline constexpr int kMaxBatchSize = 65'536;
+inline constexpr int kMaxImages = 10'000'000;
+inline constexpr int kMaxCropPadding = 16;
+
+// idx: IDX files named as Fashion-MNIST's, of any image size (data.dir required).
+enum class DatasetKind { fashion_mnist, idx, cifar10, cifar100 };
 const char* to_string(DatasetKind kind);
 
 struct DataConfig {
@@ -52,6 +65,10 @@ void parse_optimizer_section(const ConfigSection& section, OptimizerConfig& opti
                              LrScheduleConfig& schedule);
 // An `lr_schedule:` mapping (type, min_lr, gamma, milestones, warmup_epochs).
 void parse_lr_schedule_section(const ConfigSection& section, LrScheduleConfig& schedule);
+// The optional `optimizer:` and `lr_schedule:` mappings of `parent`, checked together
+// (min_lr must not exceed lr).
+void parse_optimizer_and_schedule(const ConfigSection& parent, OptimizerConfig& optimizer,
+                                  LrScheduleConfig& schedule);
 TrainerConfig parse_trainer_config(const ConfigSection& section);
 
 }  // namespace bitnas

@@ -39,6 +39,7 @@ TrainRequest make_train_request(const std::string& yaml_text, const std::string&
                                 const TrainOverrides& overrides) {
   const ConfigSection root = ConfigSection::load_string(yaml_text, source);
   TrainRequest r;
+  check_one_model_source(root);
   if (overrides.baseline) {
     r.model = baseline_spec(*overrides.baseline);
   } else if (overrides.genotype) {
@@ -46,13 +47,11 @@ TrainRequest make_train_request(const std::string& yaml_text, const std::string&
                                         ? parse_search_space(root.section("search_space"))
                                         : default_search_space();
     r.model = model_spec_from_genotype(*overrides.genotype, space);
-  } else if (root.has("baseline")) {
-    r.model = baseline_spec(root.get_string("baseline"));
   } else {
-    if (!root.has("search_space") || !root.has("genotype"))
+    if (!root.has("baseline") && (!root.has("search_space") || !root.has("genotype")))
       root.fail("", "needs `search_space` and `genotype` sections, or `baseline: NAME`, or "
                     "--genotype / --genotype-file / --baseline on the command line");
-    r.model = model_spec_from_config(root, source);
+    r.model = model_spec_from_document(root, source);
   }
   // A model section an override replaced is still a known key, not a typo; so are the
   // sections of a search config, which also carries the retraining settings of its results.

@@ -17,6 +17,8 @@ Dataset load(const DataConfig& config, Split split) {
   switch (config.dataset) {
     case DatasetKind::fashion_mnist:
       return load_fashion_mnist(config.dir.empty() ? kFashionMnistDefaultDir : config.dir, split);
+    case DatasetKind::idx:
+      return load_idx_directory(config.dir, split);
     case DatasetKind::cifar10:
     case DatasetKind::cifar100:
       if (config.dir.empty())

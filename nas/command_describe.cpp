@@ -9,10 +9,12 @@
 #include <memory>
 #include <optional>
 
+#include "evaluators/memory_budget.hpp"
 #include "nas/commands.hpp"
 #include "nas/human_number.hpp"
 #include "nas/input_spec_option.hpp"
 #include "nas/model_argument.hpp"
+#include "nas/run_options.hpp"
 #include "ops/core/random.hpp"
 #include "search_spaces/cost.hpp"
 #include "search_spaces/genotype_canonical.hpp"
@@ -28,6 +30,7 @@ struct DescribeOptions {
   std::optional<std::string> space_config;
   std::string input = "1x28x28";
   int classes = 10;
+  std::string max_memory;
   bool json = false;
 };
 
@@ -144,6 +147,10 @@ void run_describe(const DescribeOptions& o) {
   const ModelSpec spec = resolve_model_argument(o.model, o.space_config);
   InputSpec input = parse_input_spec(o.input);
   input.num_classes = o.classes;
+  check_memory_budget(estimate_memory(spec.space, input, ModelKind::network, 1, 0,
+                                      Workload::inference),
+                      max_memory_bytes(o.max_memory),
+                      spec.source, "--input or the model's widths (layer_channels)", "--input");
   Rng rng(0);  // weights do not affect costs
   Network network(spec.space, spec.genotype, input, rng);
   const CostReport report = measure_costs(network);
@@ -172,7 +179,8 @@ void register_describe_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--classes", o->classes, "number of classes (width of the final FC)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, kMaxClasses));
+  add_max_memory_option(cmd, o->max_memory);
   cmd->add_flag("--json", o->json,
                 "print one JSON object instead of the table: name, source, genotype, hash, "
                 "input, layers (name, type, input_shape and output_shape as [C, H, W] or [F] "

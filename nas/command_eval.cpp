@@ -78,7 +78,7 @@ void register_eval_command(CLI::App& app) {
       ->check(CLI::IsMember({"test", "valid", "train"}))
       ->capture_default_str();
   cmd->add_option("--batch-size", a->batch_size, "evaluation batch size")
-      ->check(CLI::PositiveNumber)
+      ->check(CLI::Range(1, kMaxBatchSize))
       ->capture_default_str();
   cmd->add_flag("--json", a->json, "print one JSON object");
   cmd->callback([a] { run_eval(*a); });

@@ -4,7 +4,9 @@
 #include <iostream>
 
 #include "evaluators/interrupt.hpp"
+#include "evaluators/memory_budget.hpp"
 #include "nas/commands.hpp"
+#include "nas/run_options.hpp"
 #include "nas/search/search_run.hpp"
 #include "nas/search_terminal_progress.hpp"
 #include "nas/terminal_progress.hpp"
@@ -15,24 +17,38 @@ namespace {
 
 struct SearchArgs {
   std::string config;
-  std::string db = "runs/results.db";
+  RunOptions run;
   std::string run_dir;
-  int seed = -1, threads = -1, epochs = 0, train_limit = -1;
-  bool no_db = false, resume = false, quiet = false, json = false;
+  int seed = -1, epochs = 0, train_limit = -1;
+  bool resume = false, quiet = false, json = false;
 };
+
+// Refuses a search whose supernet cannot fit before anything is allocated.
+void check_search_memory(const SearchConfig& config, std::optional<double> max_memory) {
+  const ModelKind kind = config.controller.kind == ControllerKind::differentiable ? ModelKind::supernet_all_ops
+                                                                     : ModelKind::supernet_path;
+  const MemoryEstimate estimate =
+      estimate_memory(config.space, dataset_input(config.data), kind, config.schedule.batch_size,
+                      dataset_bytes(config.data));
+  check_memory_budget(estimate, max_memory, config.source,
+                      "search_space.init_channels (or layer_channels), num_layers, num_steps or "
+                      "the number of primitives",
+                      "search.batch_size");
+}
 
 void run(const SearchArgs& a) {
   SearchRequest request;
   request.config = load_search_config(a.config);
   if (a.seed >= 0) request.config.schedule.seed = static_cast<std::uint64_t>(a.seed);
-  if (a.threads >= 0) request.config.schedule.threads = a.threads;
+  if (a.run.threads >= 0) request.config.schedule.threads = a.run.threads;
   if (a.epochs > 0) request.config.schedule.epochs = a.epochs;
   if (a.train_limit >= 0) request.config.data.train_limit = a.train_limit;
+  check_search_memory(request.config, a.run.max_memory_bytes());
   request.name = std::filesystem::path(a.config).stem().string();
   request.run_dir = a.run_dir.empty() ? std::filesystem::path("runs") /
                                             ("search-" + search_config_hash(request.config))
                                       : std::filesystem::path(a.run_dir);
-  if (!a.no_db) request.db_path = a.db;
+  if (!a.run.no_db) request.db_path = a.run.db;
   request.resume = a.resume;
 
   SearchTerminalProgress progress(a.quiet);
@@ -66,10 +82,10 @@ void run(const SearchArgs& a) {
             << "; best shared-weights reward " << out.best_reward << "\n"
             << "best sampled genotype: " << out.best_genotype << "\n";
   if (out.run_id) {
-    std::cout << "search run " << *out.run_id << " in " << a.db << ". Next:\n"
-              << "  bitnas derive --db " << a.db << " --run " << *out.run_id
+    std::cout << "search run " << *out.run_id << " in " << a.run.db << ". Next:\n"
+              << "  bitnas derive --db " << a.run.db << " --run " << *out.run_id
               << " -o genotypes.yaml\n"
-              << "  bitnas query --db " << a.db << " history " << *out.run_id << "\n";
+              << "  bitnas query --db " << a.run.db << " history " << *out.run_id << "\n";
   }
 }
 
@@ -85,20 +101,17 @@ void register_search_command(CLI::App& app) {
       "every epoch is checkpointed, and --resume continues a killed search bit-identically.");
   auto a = std::make_shared<SearchArgs>();
   cmd->add_option("config", a->config, "search YAML file")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--db", a->db, "results database (SQLite), created if missing")
-      ->capture_default_str();
-  cmd->add_flag("--no-db", a->no_db, "record nothing in a database");
+  add_run_options(cmd, a->run, "search.threads");
   cmd->add_option("--run-dir", a->run_dir,
                   "checkpoint directory (default runs/search-<config hash>, so the same command "
                   "with --resume finds it)");
   cmd->add_flag("--resume", a->resume, "continue the search checkpointed in the run dir");
   cmd->add_option("--seed", a->seed, "override search.seed")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--epochs", a->epochs, "override search.epochs")->check(CLI::PositiveNumber);
+  cmd->add_option("--epochs", a->epochs, "override search.epochs")
+      ->check(CLI::Range(1, kMaxEpochs));
   cmd->add_option("--train-limit", a->train_limit,
                   "override data.train_limit: use only this many training images (0: all)")
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--threads", a->threads, "override search.threads (0: every core)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, kMaxImages));
   cmd->add_flag("--quiet,-q", a->quiet, "no progress output");
   cmd->add_flag("--json", a->json, "print the outcome as one JSON object");
   cmd->callback([a] { run(*a); });

@@ -1,14 +1,14 @@
 // `bitnas train`: retrain a genotype or baseline from scratch from a YAML file.
 #include <nlohmann/json.hpp>
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "evaluators/interrupt.hpp"
+#include "evaluators/memory_budget.hpp"
 #include "evaluators/train_request.hpp"
 #include "nas/commands.hpp"
 #include "nas/genotype_file.hpp"
+#include "nas/run_options.hpp"
 #include "nas/terminal_progress.hpp"
 
 namespace bitnas::cli {
@@ -19,18 +19,20 @@ struct TrainArgs {
   std::string config;
   std::string genotype, genotype_file, baseline;
   int rank = 1;
-  int epochs = 0, seed = -1, threads = -1, train_limit = 0;
-  std::string db = "runs/results.db";
+  int epochs = 0, seed = -1, train_limit = 0;
+  RunOptions run;
   std::string run_dir, name;
-  bool no_db = false, resume = false, quiet = false, json = false;
+  bool resume = false, quiet = false, json = false;
 };
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error(path + ": cannot open the config file");
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+// Refuses a network that cannot fit before anything is allocated.
+void check_train_memory(const TrainRequest& r, std::optional<double> max_memory) {
+  const MemoryEstimate estimate =
+      estimate_memory(r.model.space, dataset_input(r.data), ModelKind::network,
+                      r.trainer.batch_size, dataset_bytes(r.data));
+  check_memory_budget(estimate, max_memory, r.config_source,
+                      "search_space.init_channels (or layer_channels) or num_layers",
+                      "trainer.batch_size");
 }
 
 nlohmann::json metrics_json(const EpochMetrics& m) {
@@ -56,14 +58,15 @@ void run_train(const TrainArgs& a) {
   if (!a.genotype_file.empty()) overrides.genotype = read_genotype_file(a.genotype_file, a.rank);
   if (a.epochs > 0) overrides.epochs = a.epochs;
   if (a.seed >= 0) overrides.seed = a.seed;
-  if (a.threads >= 0) overrides.threads = a.threads;
+  if (a.run.threads >= 0) overrides.threads = a.run.threads;
   if (a.train_limit > 0) overrides.train_limit = a.train_limit;
 
-  TrainRequest request = make_train_request(read_text(a.config), a.config, overrides);
+  TrainRequest request = make_train_request(read_config_file(a.config), a.config, overrides);
+  check_train_memory(request, a.run.max_memory_bytes());
   request.run_dir = a.run_dir.empty()
                         ? std::filesystem::path("runs") / ("train-" + training_config_hash(request))
                         : std::filesystem::path(a.run_dir);
-  if (!a.no_db) request.db_path = a.db;
+  if (!a.run.no_db) request.db_path = a.run.db;
   if (!a.name.empty()) request.name = a.name;
   request.resume = a.resume;
 
@@ -100,7 +103,7 @@ void run_train(const TrainArgs& a) {
   std::cout << ", " << format_duration(outcome.train_seconds) << " of training\n"
             << "checkpoint: " << outcome.checkpoint.string() << "\n";
   if (outcome.run_id)
-    std::cout << "run " << *outcome.run_id << " in " << a.db << "\n";
+    std::cout << "run " << *outcome.run_id << " in " << a.run.db << "\n";
 }
 
 }  // namespace
@@ -129,16 +132,13 @@ void register_train_command(CLI::App& app) {
   gf->excludes(b);
   cmd->add_option("--rank", a->rank, "with --genotype-file: which ranked genotype (default 1)")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--epochs", a->epochs, "override trainer.epochs")->check(CLI::PositiveNumber);
+  cmd->add_option("--epochs", a->epochs, "override trainer.epochs")
+      ->check(CLI::Range(1, kMaxEpochs));
   cmd->add_option("--seed", a->seed, "override trainer.seed")->check(CLI::NonNegativeNumber);
   cmd->add_option("--train-limit", a->train_limit,
                   "override data.train_limit (training images kept, a seeded random subset)")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--threads", a->threads, "override trainer.threads (0: every core)")
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--db", a->db, "results database (SQLite), created if missing")
-      ->capture_default_str();
-  cmd->add_flag("--no-db", a->no_db, "record nothing in a database");
+  add_run_options(cmd, a->run, "trainer.threads");
   cmd->add_option("--name", a->name,
                   "the run's name in the database (default: config stem and model), e.g. to "
                   "group runs in `bitnas query retrained --name`");

@@ -2,18 +2,14 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
+
+#include "search_spaces/yaml_reader.hpp"
 
 namespace bitnas::cli {
 
 std::string read_genotype_file(const std::string& path, int rank) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error(path + ": cannot open the genotype file");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  const std::string text = read_config_file(path, "genotype file");
   YAML::Node root;
   try {
     root = YAML::Load(text);

@@ -27,6 +27,10 @@ InputSpec parse_input_spec(const std::string& text, InputSpec base) {
     start = end + 1;
   }
   if (dims.size() != 3) fail("has " + std::to_string(dims.size()) + " sizes, not 3");
+  if (dims[0] > kMaxInputChannels)
+    fail("at most " + std::to_string(kMaxInputChannels) + " channels");
+  if (dims[1] > kMaxInputSide || dims[2] > kMaxInputSide)
+    fail("height and width must be at most " + std::to_string(kMaxInputSide));
   base.channels = dims[0];
   base.height = dims[1];
   base.width = dims[2];

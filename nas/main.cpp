@@ -2,23 +2,14 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
-#include <csignal>
 #include <exception>
 #include <iostream>
+#include <new>
 
 #include "evaluators/interrupt.hpp"
 #include "nas/commands.hpp"
-
-namespace {
-
-// First Ctrl-C / SIGTERM: ask long loops to stop at the next batch (checkpoint and database
-// stay consistent); a second one kills the process the usual way.
-extern "C" void on_stop_signal(int signal) {
-  bitnas::request_stop();
-  std::signal(signal, SIG_DFL);
-}
-
-}  // namespace
+#include "nas/stop_signals.hpp"
+#include "nas/unknown_subcommand.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"BitNAS: neural architecture search over binary (1-bit) neural networks."};
@@ -34,14 +25,23 @@ int main(int argc, char** argv) {
   bitnas::cli::register_derive_command(app);
   bitnas::cli::register_sample_command(app);
   bitnas::cli::register_query_command(app);
-  std::signal(SIGINT, on_stop_signal);
-  std::signal(SIGTERM, on_stop_signal);
+  bitnas::cli::install_stop_signal_handlers();
+  if (argc > 1)
+    if (const auto message = bitnas::cli::unknown_subcommand_message(app, argv[1])) {
+      std::cerr << "bitnas: error: " << *message << "\n";
+      return 2;
+    }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const bitnas::Interrupted&) {
     return 130;  // the command said what to do next
+  } catch (const std::bad_alloc&) {
+    // Sizes are bounded and estimated before allocation; this is what slipped through.
+    std::cerr << "bitnas: error: out of memory; lower the config's sizes (channels, layers, "
+                 "batch_size) or free memory\n";
+    return 1;
   } catch (const std::exception& e) {
     std::cerr << "bitnas: error: " << e.what() << "\n";
     return 1;

@@ -8,6 +8,7 @@ packages=(
   libeigen3-dev libtbb-dev libyaml-cpp-dev libsqlite3-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev zlib1g-dev libcli11-dev nlohmann-json3-dev
   dataset-fashion-mnist
+  clang libclang-rt-14-dev  # libFuzzer harnesses (scripts/fuzz.sh, run by CI)
 )
 
 missing=()

@@ -1,7 +1,9 @@
 #include "search_spaces/model_spec.hpp"
 
 #include <algorithm>
+#include <set>
 #include <stdexcept>
+#include <tuple>
 
 #include "search_spaces/embedded_configs.hpp"
 #include "search_spaces/genotype_parser.hpp"
@@ -82,6 +84,29 @@ void check_genotype_in_space(const Genotype& genotype, const SearchSpaceConfig& 
     }
 }
 
+void check_genotype_is_trainable(const Genotype& genotype, int num_init_nodes) {
+  for (const CellGenotype& cell : genotype.cells) {
+    std::set<std::tuple<std::string, int, int>> seen;
+    for (const GenotypeEdge& e : cell.edges)
+      if (!seen.emplace(canonical_op_name(e.op), e.from, e.to).second)
+        throw_cell_error(cell, "edge " + to_string(e) +
+                                   " is written twice; a node's inputs must differ in op or "
+                                   "source node");
+    // A node carries signal when an edge other than 'none' comes from a node that does.
+    std::vector<bool> live(static_cast<std::size_t>(cell.max_node() + 1), false);
+    for (int n = 0; n < num_init_nodes && n < static_cast<int>(live.size()); ++n) live[n] = true;
+    std::vector<GenotypeEdge> edges = cell.edges;
+    std::stable_sort(edges.begin(), edges.end(),
+                     [](const GenotypeEdge& a, const GenotypeEdge& b) { return a.to < b.to; });
+    for (const GenotypeEdge& e : edges)
+      if (live[e.from] && canonical_op_name(e.op) != "none") live[e.to] = true;
+    const std::vector<int> outputs = cell.output_nodes();
+    if (std::none_of(outputs.begin(), outputs.end(), [&](int n) { return live[n]; }))
+      throw_cell_error(cell, "every path from the cell inputs to its output goes through "
+                             "'none', so the cell outputs only zeros");
+  }
+}
+
 ModelSpec model_spec_from_config(const ConfigSection& root, const std::string& name) {
   ModelSpec spec;
   spec.name = name;
@@ -91,14 +116,31 @@ ModelSpec model_spec_from_config(const ConfigSection& root, const std::string& n
   try {
     spec.genotype = parse_genotype(text);
     check_genotype_in_space(spec.genotype, spec.space);
+    check_genotype_is_trainable(spec.genotype, spec.space.num_init_nodes);
   } catch (const std::invalid_argument& e) {
     root.fail("genotype", e.what());
   }
   return spec;
 }
 
+void check_one_model_source(const ConfigSection& root) {
+  if (root.has("baseline") && root.has("genotype"))
+    root.fail("baseline", "the config also has `genotype`; give either `baseline: NAME` or "
+                          "`search_space` + `genotype`, not both");
+}
+
+ModelSpec model_spec_from_document(const ConfigSection& root, const std::string& name) {
+  check_one_model_source(root);
+  if (!root.has("baseline")) return model_spec_from_config(root, name);
+  try {
+    return baseline_spec(root.get_string("baseline"));
+  } catch (const std::invalid_argument& e) {
+    root.fail("baseline", e.what());
+  }
+}
+
 ModelSpec load_model_spec(const std::string& path) {
-  return model_spec_from_config(ConfigSection::load_file(path), path);
+  return model_spec_from_document(ConfigSection::load_file(path), path);
 }
 
 ModelSpec model_spec_from_genotype(const std::string& genotype_text,
@@ -109,6 +151,7 @@ ModelSpec model_spec_from_genotype(const std::string& genotype_text,
   spec.space = space;
   spec.genotype = parse_genotype(genotype_text);
   check_genotype_in_space(spec.genotype, space);
+  check_genotype_is_trainable(spec.genotype, space.num_init_nodes);
   return spec;
 }
 

@@ -31,6 +31,11 @@ SearchSpaceConfig default_search_space();
 // for their own readers). The genotype must fit the space (node counts, known ops, a cell for
 // every group in cell_layout); errors name the file, line and key.
 ModelSpec model_spec_from_config(const ConfigSection& root, const std::string& name);
+// Throws ConfigError when a document names both `baseline` and `genotype`: which one wins
+// would be a guess, so neither does.
+void check_one_model_source(const ConfigSection& root);
+// The model a YAML document names: `baseline: NAME`, or `search_space` + `genotype`.
+ModelSpec model_spec_from_document(const ConfigSection& root, const std::string& name);
 ModelSpec load_model_spec(const std::string& path);
 // A genotype string placed in `space`; parse errors keep their character position.
 ModelSpec model_spec_from_genotype(const std::string& genotype_text, const SearchSpaceConfig& space);
@@ -39,5 +44,11 @@ ModelSpec model_spec_from_genotype(const std::string& genotype_text, const Searc
 // kind, node counts match num_init_nodes / num_steps / num_node_inputs, ops are known
 // primitives of the space. Throws std::invalid_argument naming the cell and edge.
 void check_genotype_in_space(const Genotype& genotype, const SearchSpaceConfig& space);
+
+// What a network built from a given genotype also needs (sampled genotypes are exempt: the
+// controllers draw a node's inputs independently, so they may repeat an edge): no edge
+// written twice in a cell, and every cell's output reached from its inputs through an op
+// other than 'none'. Throws std::invalid_argument naming the cell and edge.
+void check_genotype_is_trainable(const Genotype& genotype, int num_init_nodes);
 
 }  // namespace bitnas

@@ -94,19 +94,23 @@ BinaryOpSettings parse_binary_settings(const ConfigSection& s) {
   b.conv.scale_gradient = parse_knob(s, "scale_gradient", "stop", parse_scale_gradient);
   b.conv.activation_scale = parse_knob(s, "activation_scale", "none", parse_activation_scale);
   b.conv.activation_ste = parse_knob(s, "activation_ste", "ste", parse_activation_ste);
-  b.conv.ste_threshold = static_cast<float>(s.get_double("ste_threshold", 1.0));
-  if (!(b.conv.ste_threshold > 0.0f)) s.fail("ste_threshold", "must be > 0");
+  b.conv.ste_threshold = static_cast<float>(s.get_double_in("ste_threshold", 1.0, 1e-6, 1e6));
   b.conv.weight_ste = parse_knob(s, "weight_ste", "identity", parse_weight_ste);
   b.conv.output_offset = parse_knob(s, "output_offset", "none", parse_output_offset);
-  b.bn_eps = static_cast<float>(s.get_double("bn_eps", 1e-5));
-  if (!(b.bn_eps > 0.0f)) s.fail("bn_eps", "must be > 0");
+  b.bn_eps = static_cast<float>(s.get_double_in("bn_eps", 1e-5, 1e-12, 1.0));
   s.reject_unknown_keys();
   return b;
 }
 
-void require_positive(const ConfigSection& s, const std::string& key, int value) {
-  if (value < 1) s.fail(key, "must be >= 1, got " + std::to_string(value));
-}
+// Upper bounds: far above any published cell space, low enough that a typo is refused before
+// it asks for gigabytes (the supernet holds every op of every one of the
+// num_steps * (num_steps + 2 * num_init_nodes - 1) / 2 edges of each cell).
+constexpr int kMaxCellGroups = 64;
+constexpr int kMaxInitNodes = 8;
+constexpr int kMaxLayers = 256;
+constexpr int kMaxSteps = 32;
+constexpr int kMaxNodeInputs = 8;
+constexpr int kMaxChannels = 4'096;
 
 }  // namespace
 
@@ -118,12 +122,9 @@ bool SearchSpaceConfig::is_reduce_group(int group) const {
 SearchSpaceConfig parse_search_space(const ConfigSection& s) {
   SearchSpaceConfig c;
   c.source = s.file();
-  c.num_cell_groups = s.get_int("num_cell_groups", 2);
-  require_positive(s, "num_cell_groups", c.num_cell_groups);
-  c.num_init_nodes = s.get_int("num_init_nodes", 2);
-  require_positive(s, "num_init_nodes", c.num_init_nodes);
-  c.num_layers = s.get_int("num_layers", 8);
-  require_positive(s, "num_layers", c.num_layers);
+  c.num_cell_groups = s.get_int_in("num_cell_groups", 2, 1, kMaxCellGroups);
+  c.num_init_nodes = s.get_int_in("num_init_nodes", 2, 1, kMaxInitNodes);
+  c.num_layers = s.get_int_in("num_layers", 8, 1, kMaxLayers);
 
   c.cell_layout = s.get_int_list("cell_layout");
   if (static_cast<int>(c.cell_layout.size()) != c.num_layers)
@@ -141,10 +142,8 @@ SearchSpaceConfig parse_search_space(const ConfigSection& s) {
       s.fail("reduce_cell_groups", "group " + std::to_string(g) + " does not exist (groups are 0.." +
                                        std::to_string(c.num_cell_groups - 1) + ")");
 
-  c.num_steps = s.get_int("num_steps", 4);
-  require_positive(s, "num_steps", c.num_steps);
-  c.num_node_inputs = s.get_int("num_node_inputs", 2);
-  require_positive(s, "num_node_inputs", c.num_node_inputs);
+  c.num_steps = s.get_int_in("num_steps", 4, 1, kMaxSteps);
+  c.num_node_inputs = s.get_int_in("num_node_inputs", 2, 1, kMaxNodeInputs);
 
   c.primitives = s.get_string_list("primitives");
   if (c.primitives.empty()) s.fail("primitives", "must list at least one op");
@@ -160,6 +159,8 @@ SearchSpaceConfig parse_search_space(const ConfigSection& s) {
     if (!seen.insert(canonical_op_name(p)).second)
       s.fail("primitives", "'" + p + "' is listed twice");
   }
+  if (seen.size() == 1 && seen.count("none"))
+    s.fail("primitives", "'none' alone makes every cell output zeros; list at least one other op");
 
   constexpr ConcatOp concat_ops[] = {ConcatOp::concat, ConcatOp::sum, ConcatOp::mean};
   c.concat_op = get_enum(s, "concat_op", concat_ops, ConcatOp::concat);
@@ -185,14 +186,20 @@ SearchSpaceConfig parse_search_space(const ConfigSection& s) {
                                    " entries but needs num_layers + 1 = " +
                                    std::to_string(c.num_layers + 1) + " (stem, then each cell)");
     for (int w : c.layer_channels)
-      if (w < 1) s.fail("layer_channels", "widths must be >= 1");
+      if (w < 1 || w > kMaxChannels)
+        s.fail("layer_channels", "widths must be in [1, " + std::to_string(kMaxChannels) +
+                                     "], got " + std::to_string(w));
   } else {
-    const int init = s.get_int("init_channels", 16);
-    require_positive(s, "init_channels", init);
+    const int init = s.get_int_in("init_channels", 16, 1, kMaxChannels);
     c.layer_channels.push_back(init);
     int width = init;
     for (int layer = 0; layer < c.num_layers; ++layer) {
       if (c.is_reduce_group(c.cell_layout[layer])) width *= 2;
+      if (width > kMaxChannels)
+        s.fail("init_channels", std::to_string(init) + " doubles at each reduce cell to " +
+                                    std::to_string(width) + " channels in layer " +
+                                    std::to_string(layer) + ", above the limit of " +
+                                    std::to_string(kMaxChannels));
       c.layer_channels.push_back(width);
     }
   }

@@ -1,11 +1,103 @@
 #include "search_spaces/yaml_reader.hpp"
 
+#include <cmath>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
+#include <type_traits>
+#include <vector>
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+
+#include "ops/core/regular_file.hpp"
 
 namespace bitnas {
 
 namespace {
+
+int line_of_mark(const YAML::Mark& mark) { return mark.is_null() ? 0 : mark.line + 1; }
+
+// "file:line", or "file" when the line is unknown. Appended piecewise: GCC 12 warns
+// (-Wrestrict, falsely) on `source + (line > 0 ? ":" + ... : "")`.
+std::string located(const std::string& source, int line) {
+  std::string where = source;
+  if (line > 0) where.append(":").append(std::to_string(line));
+  return where;
+}
+
+std::string joined_path(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
+
+// Every key is a plain name, at any depth: YAML allows a list or mapping as a key (`? [a]`),
+// which no config key is. yaml-cpp keeps both entries of a repeated key and lookups find the
+// first, so a repeated key would silently lose the later value; it is refused instead.
+// An alias (*a) is the node its anchor (&a) made, with the anchor's position: each position
+// is walked once, so nested aliases (a "billion laughs" document) take linear time.
+void check_keys(const YAML::Node& node, const std::string& source, const std::string& path,
+                std::set<std::size_t>& walked) {
+  if (!node.IsSequence() && !node.IsMap()) return;
+  if (!node.Mark().is_null() && !walked.insert(static_cast<std::size_t>(node.Mark().pos)).second)
+    return;
+  if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i)
+      check_keys(node[i], source, path + "[" + std::to_string(i) + "]", walked);
+    return;
+  }
+  std::map<std::string, int> first_line;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const int line = line_of_mark(it->first.Mark());
+    if (!it->first.IsScalar())
+      throw ConfigError(located(source, line) + ": " + (path.empty() ? "top level" : path) +
+                        ": a key must be a plain name, not a list or mapping");
+    const std::string key = it->first.Scalar();
+    const auto [previous, inserted] = first_line.emplace(key, line);
+    if (!inserted)
+      throw ConfigError(located(source, line) + ": " + joined_path(path, key) +
+                        ": given twice (first at line " + std::to_string(previous->second) +
+                        "); YAML would silently keep only one of them");
+    check_keys(it->second, source, joined_path(path, key), walked);
+  }
+}
+
+// Records where each document starts and ignores everything else.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// Where a second document starts, if there is one. The parser is driven for two documents
+// at most: yaml-cpp 0.7's LoadAll never returns (and allocates without bound) on some
+// malformed text, e.g. a line starting with ',' (found by fuzz_yaml_config).
+std::optional<YAML::Mark> second_document(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts handler;
+  for (int i = 0; i < 2 && parser.HandleNextDocument(handler); ++i) {
+  }
+  if (handler.starts.size() < 2) return std::nullopt;
+  return handler.starts[1];
+}
+
+std::string format_number(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
 
 std::string describe_scalar(const YAML::Node& node) {
   if (node.IsScalar()) return "'" + node.Scalar() + "'";
@@ -25,41 +117,56 @@ ConfigSection::ConfigSection(YAML::Node node, std::shared_ptr<FileState> state, 
 ConfigSection ConfigSection::load_string(const std::string& text, const std::string& source_name) {
   auto state = std::make_shared<FileState>(FileState{source_name});
   YAML::Node root;
+  std::optional<YAML::Mark> second;
   try {
     root = YAML::Load(text);
+    second = second_document(text);
   } catch (const YAML::Exception& e) {
     throw ConfigError(source_name + ":" + std::to_string(e.mark.line + 1) +
                       ": invalid YAML: " + e.msg);
   }
+  if (second)
+    throw ConfigError(located(source_name, line_of_mark(*second)) +
+                      ": a second YAML document starts here (a '---' separator, or text YAML "
+                      "cannot place in the first); a config is one document");
+  std::set<std::size_t> walked;
+  check_keys(root, source_name, "", walked);
   if (!root.IsMap() && !root.IsNull())
     throw ConfigError(source_name + ":1: the top level must be a mapping of sections");
   if (root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
   return ConfigSection(root, state, "");
 }
 
+std::string read_config_file(const std::string& path, const std::string& what) {
+  if (const auto why = not_a_regular_file(path))
+    throw ConfigError(path + ": cannot read the " + what + ": it " + *why);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path + ": cannot open the " + what);
+  std::string text(kMaxConfigBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad()) throw ConfigError(path + ": cannot read the " + what);
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxConfigBytes)
+    throw ConfigError(path + ": the " + what + " is larger than " +
+                      std::to_string(kMaxConfigBytes >> 20) + " MiB; is this the right file?");
+  return text;
+}
+
 ConfigSection ConfigSection::load_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw ConfigError(path + ": cannot open the config file");
-  std::stringstream text;
-  text << in.rdbuf();
-  return load_string(text.str(), path);
+  return load_string(read_config_file(path), path);
 }
 
 std::string ConfigSection::key_path(const std::string& key) const {
-  return path_.empty() ? key : path_ + "." + key;
+  return joined_path(path_, key);
 }
 
-int ConfigSection::line_of(const YAML::Node& node) const {
-  const YAML::Mark mark = node.Mark();
-  return mark.is_null() ? 0 : mark.line + 1;
-}
+int ConfigSection::line_of(const YAML::Node& node) const { return line_of_mark(node.Mark()); }
 
 void ConfigSection::fail(const std::string& key, const std::string& message) const {
   int line = 0;
   if (node_.IsMap() && node_[key]) line = line_of(node_[key]);
   if (line == 0) line = line_of(node_);
-  const std::string where = state_->file + (line > 0 ? ":" + std::to_string(line) : "");
-  throw ConfigError(where + ": " + (key.empty() ? path_ : key_path(key)) + ": " + message);
+  throw ConfigError(located(state_->file, line) + ": " + (key.empty() ? path_ : key_path(key)) + ": " + message);
 }
 
 bool ConfigSection::has(const std::string& key) const {
@@ -71,14 +178,28 @@ YAML::Node ConfigSection::child(const std::string& key) const {
   return node_[key];
 }
 
+bool ConfigSection::given(const std::string& key) const {
+  read_keys_->insert(key);
+  if (!node_.IsMap() || !node_[key]) return false;
+  if (node_[key].IsNull())
+    fail(key, "has no value; give one, or remove the key to use the default");
+  return true;
+}
+
 template <typename T>
 T ConfigSection::convert(const YAML::Node& value, const std::string& key, const char* what) const {
   if (!value.IsScalar()) fail(key, std::string("expected ") + what + ", got " + describe_scalar(value));
+  T result{};
   try {
-    return value.as<T>();
+    result = value.as<T>();
   } catch (const YAML::Exception&) {
     fail(key, std::string("expected ") + what + ", got " + describe_scalar(value));
   }
+  // .nan and .inf would slip past every range check (NaN compares false both ways).
+  if constexpr (std::is_floating_point_v<T>)
+    if (!std::isfinite(result))
+      fail(key, std::string("expected a finite number, got ") + describe_scalar(value));
+  return result;
 }
 
 ConfigSection ConfigSection::section(const std::string& key) const {
@@ -111,7 +232,15 @@ int ConfigSection::get_int(const std::string& key) const {
 }
 
 int ConfigSection::get_int(const std::string& key, int fallback) const {
-  return has(key) ? get_int(key) : (read_keys_->insert(key), fallback);
+  return given(key) ? get_int(key) : fallback;
+}
+
+int ConfigSection::get_int_in(const std::string& key, int fallback, int lo, int hi) const {
+  const int v = get_int(key, fallback);
+  if (v < lo || v > hi)
+    fail(key, "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " +
+                  std::to_string(v));
+  return v;
 }
 
 double ConfigSection::get_double(const std::string& key) const {
@@ -121,15 +250,20 @@ double ConfigSection::get_double(const std::string& key) const {
 }
 
 double ConfigSection::get_double(const std::string& key, double fallback) const {
-  return has(key) ? get_double(key) : (read_keys_->insert(key), fallback);
+  return given(key) ? get_double(key) : fallback;
+}
+
+double ConfigSection::get_double_in(const std::string& key, double fallback, double lo,
+                                    double hi) const {
+  const double v = get_double(key, fallback);
+  if (!(v >= lo && v <= hi))
+    fail(key, "must be in [" + format_number(lo) + ", " + format_number(hi) + "], got " +
+                  format_number(v));
+  return v;
 }
 
 bool ConfigSection::get_bool(const std::string& key, bool fallback) const {
-  if (!has(key)) {
-    read_keys_->insert(key);
-    return fallback;
-  }
-  return convert<bool>(child(key), key, "true or false");
+  return given(key) ? convert<bool>(child(key), key, "true or false") : fallback;
 }
 
 std::string ConfigSection::get_string(const std::string& key) const {
@@ -139,7 +273,7 @@ std::string ConfigSection::get_string(const std::string& key) const {
 }
 
 std::string ConfigSection::get_string(const std::string& key, const std::string& fallback) const {
-  return has(key) ? get_string(key) : (read_keys_->insert(key), fallback);
+  return given(key) ? get_string(key) : fallback;
 }
 
 std::string ConfigSection::get_choice(const std::string& key,
@@ -164,10 +298,7 @@ std::vector<int> ConfigSection::get_int_list(const std::string& key) const {
 }
 
 std::optional<std::vector<int>> ConfigSection::get_optional_int_list(const std::string& key) const {
-  if (!has(key)) {
-    read_keys_->insert(key);
-    return std::nullopt;
-  }
+  if (!given(key)) return std::nullopt;
   return get_int_list(key);
 }
 
@@ -187,9 +318,7 @@ void ConfigSection::reject_unknown_keys() const {
     const std::string key = it->first.as<std::string>();
     if (!read_keys_->count(key)) {
       const int line = line_of(it->first);
-      std::string where = state_->file;
-      if (line > 0) where.append(":").append(std::to_string(line));
-      throw ConfigError(where + ": " + key_path(key) + ": unknown key");
+      throw ConfigError(located(state_->file, line) + ": " + key_path(key) + ": unknown key");
     }
   }
 }

@@ -2,9 +2,12 @@
 // Typed, checked reading of YAML configuration (parsed once into immutable structs). Every
 // error names the file, the line and the dotted key: "configs/a.yaml:12: search_space.num_layers:
 // expected an integer, got 'eight'". Keys a section never asked for are errors too, so a typo
-// never silently falls back to a default.
+// never silently falls back to a default. A document that YAML would read ambiguously is
+// refused too: a key given twice, a second document, a key with no value, a number that is
+// not finite.
 #include <yaml-cpp/yaml.h>
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <set>
@@ -18,6 +21,13 @@ class ConfigError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// Largest config file read; real configs are a few kilobytes.
+inline constexpr std::size_t kMaxConfigBytes = 1 << 20;
+
+// The text of a config file: a regular file of at most kMaxConfigBytes. `what` names the
+// kind of file in messages ("config file", "genotype file").
+std::string read_config_file(const std::string& path, const std::string& what = "config file");
 
 class ConfigSection {
  public:
@@ -40,6 +50,9 @@ class ConfigSection {
   double get_double(const std::string& key) const;
   double get_double(const std::string& key, double fallback) const;
   bool get_bool(const std::string& key, bool fallback) const;
+  // Bounded forms: a value outside [lo, hi] is an error naming the key and both bounds.
+  int get_int_in(const std::string& key, int fallback, int lo, int hi) const;
+  double get_double_in(const std::string& key, double fallback, double lo, double hi) const;
   std::string get_string(const std::string& key) const;
   std::string get_string(const std::string& key, const std::string& fallback) const;
   // One of `allowed`; anything else is an error listing them.
@@ -63,6 +76,9 @@ class ConfigSection {
   };
   ConfigSection(YAML::Node node, std::shared_ptr<FileState> state, std::string path);
   YAML::Node child(const std::string& key) const;  // marks the key as read
+  // Marks the key as read; true when it has a value, false when absent; a key written with
+  // no value (`epochs:` or `epochs: ~`) is an error rather than the default.
+  bool given(const std::string& key) const;
   std::string key_path(const std::string& key) const;
   int line_of(const YAML::Node& node) const;
   template <typename T>

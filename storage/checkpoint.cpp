@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -13,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ops/core/regular_file.hpp"
 #include "storage/atomic_file.hpp"
 #include "storage/little_endian.hpp"
 
@@ -110,12 +112,8 @@ constexpr std::uint32_t kSectionCount = 3;
 std::string label(const std::filesystem::path& path) { return "checkpoint '" + path.string() + "'"; }
 
 std::vector<unsigned char> read_whole_file(const std::filesystem::path& path) {
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (status.type() == std::filesystem::file_type::not_found)
-    throw std::runtime_error(label(path) + ": file does not exist");
-  if (status.type() == std::filesystem::file_type::directory)
-    throw std::runtime_error(label(path) + ": is a directory, not a checkpoint file");
+  if (const auto why = not_a_regular_file(path.string()))
+    throw std::runtime_error(label(path) + ": " + *why);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error(label(path) + ": cannot open: " + std::strerror(errno));
   std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)),
@@ -133,6 +131,20 @@ bool shape_has_numel(const Shape& shape, std::uint64_t numel) {
     product *= static_cast<std::uint64_t>(d);
   }
   return product == numel;
+}
+
+// Model weights that are not finite come from a diverged run: resuming would train on NaN
+// losses and eval would report chance accuracy, far from the cause. Optimizer state is not
+// checked (it is rebuilt from the weights' gradients).
+void require_finite(const Tensor& t, const ByteReader& in, const std::string& name) {
+  const auto values = t.values();
+  const auto bad =
+      std::find_if(values.begin(), values.end(), [](float v) { return !std::isfinite(v); });
+  if (bad != values.end())
+    throw std::runtime_error(in.context() + ": tensor '" + name + "' holds " +
+                             (std::isnan(*bad) ? "NaN" : "an infinity") + " at index " +
+                             std::to_string(bad - values.begin()) +
+                             "; the run that wrote it diverged");
 }
 
 Tensor read_tensor(ByteReader& in, const std::string& name) {
@@ -161,12 +173,13 @@ Tensor read_tensor(ByteReader& in, const std::string& name) {
   return t;
 }
 
-std::map<std::string, Tensor> read_tensor_map(ByteReader& in) {
+std::map<std::string, Tensor> read_tensor_map(ByteReader& in, bool weights) {
   std::map<std::string, Tensor> tensors;
   const std::uint32_t count = in.u32("tensor count");
   for (std::uint32_t i = 0; i < count; ++i) {
     std::string name(in.chars(in.u32("tensor name length"), "tensor name"));
     Tensor t = read_tensor(in, name);
+    if (weights) require_finite(t, in, name);
     if (!tensors.emplace(name, std::move(t)).second)
       throw std::runtime_error(in.context() + ": tensor '" + name + "' appears twice");
   }
@@ -267,9 +280,9 @@ Checkpoint load_checkpoint(const std::filesystem::path& path) {
     if (!seen.insert(name).second)
       throw std::runtime_error(context + ": section '" + name + "' appears twice");
     if (name == kTensorsSection) {
-      cp.tensors = read_tensor_map(payload);
+      cp.tensors = read_tensor_map(payload, true);
     } else if (name == kOptimizerSection) {
-      cp.optimizer = read_tensor_map(payload);
+      cp.optimizer = read_tensor_map(payload, false);
     } else if (name == kStringsSection) {
       cp.strings = read_string_map(payload);
     } else {

@@ -2,11 +2,16 @@
 
 #include <string>
 
+#include "ops/core/regular_file.hpp"
 #include "storage/sqlite_statement.hpp"
 
 namespace bitnas {
 
 SqliteConnection::SqliteConnection(std::filesystem::path path, int flags) : path_(std::move(path)) {
+  // SQLite would block on a FIFO and fail obscurely on a directory or device; ":memory:" and
+  // a file about to be created pass.
+  if (const auto why = existing_non_regular_file(path_.string()))
+    throw std::runtime_error("cannot open database '" + path_.string() + "': it " + *why);
   const int rc = sqlite3_open_v2(path_.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     // sqlite3_open_v2 allocates a handle even on failure, to carry the message.

@@ -103,7 +103,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "search.yaml:4: controller.tournament_size: must not exceed population_size "
                 "(10), got 11"},
         BadCase{"population_zero", "controller:\n  type: evolution\n  population_size: 0\n",
-                "search.yaml:3: controller.population_size: must be >= 1, got 0"},
+                "search.yaml:3: controller.population_size: must be in [1, 1000000], got 0"},
         BadCase{"ema_decay_one", "controller:\n  type: reinforce\n  ema_decay: 1.0\n",
                 "search.yaml:3: controller.ema_decay: must be in [0, 1), got 1"},
         BadCase{"temperature_zero", "controller:\n  type: reinforce\n  temperature: 0\n",

@@ -80,7 +80,9 @@ TEST(DeriveGenotype, RejectsWrongShapesAndANoneOnlySpace) {
   w[1][0] = NAN;
   EXPECT_THROW(derive_genotype(space, w, false), std::invalid_argument);
 
-  const SearchSpaceConfig none_only = controller_test_space(2, "[none]");
+  // The config reader refuses a none-only space; derive still defends against one.
+  SearchSpaceConfig none_only = space;
+  none_only.primitives = {"none"};
   const EdgeWeights ones(supernet_edges(none_only).size(), std::vector<float>{1.0f});
   EXPECT_THROW(derive_genotype(none_only, ones, false), std::invalid_argument);
   EXPECT_EQ(derive_genotype(none_only, ones, true).cell(0).edges.front().op, "none");

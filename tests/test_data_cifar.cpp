@@ -99,9 +99,9 @@ TEST(CifarReader, MissingDirectoryAndFile) {
   write_cifar10(dir);
   std::filesystem::remove(dir.file("data_batch_3.bin"));
   EXPECT_EQ(data_error_of([&] { load_cifar10(dir.path(), Split::train); }),
-            dir.file("data_batch_3.bin") + ": no such file");
+            dir.file("data_batch_3.bin") + ": does not exist");
   EXPECT_EQ(data_error_of([&] { load_cifar100(dir.path(), Split::test); }),
-            dir.file("test.bin") + ": no such file");
+            dir.file("test.bin") + ": does not exist");
 }
 
 TEST(CifarReader, TruncatedFileOrWrongVariant) {

@@ -51,8 +51,8 @@ TEST(IdxReader, ReadsPlainAndGzipFilesExactly) {
 TEST(IdxReader, MissingFile) {
   TempDir dir;
   const std::string path = dir.file("absent-images-idx3-ubyte.gz");
-  EXPECT_EQ(data_error_of([&] { read_idx_images(path); }), path + ": no such file");
-  EXPECT_EQ(data_error_of([&] { read_idx_labels(path); }), path + ": no such file");
+  EXPECT_EQ(data_error_of([&] { read_idx_images(path); }), path + ": does not exist");
+  EXPECT_EQ(data_error_of([&] { read_idx_labels(path); }), path + ": does not exist");
 }
 
 TEST(IdxReader, WrongMagicNamesBothNumbers) {
@@ -175,7 +175,7 @@ TEST(FashionMnist, LoadsPackageFileNamesGzipOrPlain) {
 
   std::filesystem::remove(dir.file("train-labels-idx1-ubyte.gz"));
   EXPECT_EQ(data_error_of([&] { load_fashion_mnist(dir.path(), Split::train); }),
-            dir.file("train-labels-idx1-ubyte.gz") + ": no such file");
+            dir.file("train-labels-idx1-ubyte.gz") + ": does not exist");
 }
 
 TEST(FashionMnist, PackagedDatasetHasFullSizesAndBalancedClasses) {

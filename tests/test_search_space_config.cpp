@@ -98,7 +98,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "[bconv_3x3, skip_connect, xnor_conv_3x3_noskip]",
                 "space.yaml:9: search_space.primitives: 'xnor_conv_3x3_noskip' is listed twice"},
         BadCase{"nonpositive", "num_steps: 3", "num_steps: 0",
-                "space.yaml:7: search_space.num_steps: must be >= 1, got 0"}),
+                "space.yaml:7: search_space.num_steps: must be in [1, 32], got 0"}),
     [](const ::testing::TestParamInfo<BadCase>& info) { return std::string(info.param.name); });
 
 }  // namespace

@@ -54,7 +54,7 @@ TEST(YamlReader, SyntaxErrorAndMissingFile) {
   EXPECT_EQ(error_of([] { ConfigSection::load_string("a: [1, 2\nb: 3\n", "e.yaml"); }).rfind("e.yaml:", 0),
             0u);
   EXPECT_EQ(error_of([] { ConfigSection::load_file("/nonexistent/x.yaml"); }),
-            "/nonexistent/x.yaml: cannot open the config file");
+            "/nonexistent/x.yaml: cannot read the config file: it does not exist");
   const auto root = ConfigSection::load_string("a: 1\n", "f.yaml");
   EXPECT_EQ(error_of([&] { root.section("space"); }), "f.yaml:1: space: missing section");
   EXPECT_EQ(error_of([&] { root.get_int_list("a"); }),

@@ -1,8 +1,5 @@
 #include "nas/search/search_config.hpp"
 
-#include <fstream>
-#include <sstream>
-
 #include "ops/core/fnv_hash.hpp"
 #include "search_spaces/architecture_id.hpp"
 
@@ -19,41 +16,32 @@ const char* to_string(PathSampling sampling) {
 
 namespace {
 
+// Bounds beside the shared ones of train_config.hpp.
+constexpr int kMaxSteps = 10'000'000;
+constexpr int kMaxSamplesPerStep = 4'096;
+constexpr double kMaxTimeBudgetSeconds = 365.0 * 24 * 3600;
+
 SearchSchedule parse_schedule(const ConfigSection& s) {
   SearchSchedule c;
-  auto positive = [&](const char* key, int fallback) {
-    const int v = s.get_int(key, fallback);
-    if (v < 1) s.fail(key, "must be >= 1, got " + std::to_string(v));
-    return v;
-  };
-  c.epochs = positive("epochs", c.epochs);
-  c.supernet_steps_per_epoch = s.get_int("supernet_steps_per_epoch", 0);
-  if (c.supernet_steps_per_epoch < 0) s.fail("supernet_steps_per_epoch", "must be >= 0");
-  c.warmup_epochs = s.get_int("warmup_epochs", 0);
-  if (c.warmup_epochs < 0 || c.warmup_epochs > c.epochs)
-    s.fail("warmup_epochs", "must be in [0, epochs], got " + std::to_string(c.warmup_epochs));
-  c.controller_epochs = s.get_int("controller_epochs", 0);
-  if (c.controller_epochs < 0) s.fail("controller_epochs", "must be >= 0");
-  c.controller_steps_per_epoch = s.get_int("controller_steps_per_epoch", c.controller_steps_per_epoch);
-  if (c.controller_steps_per_epoch < 0) s.fail("controller_steps_per_epoch", "must be >= 0");
+  c.epochs = s.get_int_in("epochs", c.epochs, 1, kMaxEpochs);
+  c.supernet_steps_per_epoch = s.get_int_in("supernet_steps_per_epoch", 0, 0, kMaxSteps);
+  c.warmup_epochs = s.get_int_in("warmup_epochs", 0, 0, c.epochs);
+  c.controller_epochs = s.get_int_in("controller_epochs", 0, 0, kMaxEpochs);
+  c.controller_steps_per_epoch =
+      s.get_int_in("controller_steps_per_epoch", c.controller_steps_per_epoch, 0, kMaxSteps);
   if (c.controller_epochs > 0 && c.controller_steps_per_epoch == 0)
     s.fail("controller_steps_per_epoch", "controller_epochs need controller steps (> 0)");
-  c.samples_per_step = positive("samples_per_step", c.samples_per_step);
-  c.batch_size = positive("batch_size", c.batch_size);
+  c.samples_per_step = s.get_int_in("samples_per_step", c.samples_per_step, 1, kMaxSamplesPerStep);
+  c.batch_size = s.get_int_in("batch_size", c.batch_size, 1, kMaxBatchSize);
   const std::string sampling =
       s.get_choice("supernet_sampling", {"uniform", "fair", "controller"}, "uniform");
   c.sampling = sampling == "uniform" ? PathSampling::uniform
                : sampling == "fair"  ? PathSampling::fair
                                      : PathSampling::controller;
-  c.path_dropout = s.get_double("path_dropout", 0.0);
-  if (!(c.path_dropout >= 0.0 && c.path_dropout < 1.0))
-    s.fail("path_dropout", "must be in [0, 1)");
+  c.path_dropout = s.get_double_in("path_dropout", 0.0, 0.0, 0.99);
   c.rules.sample_none = s.get_bool("sample_none", false);
-  c.rules.max_parameter_free_per_cell = s.get_int("max_parameter_free_per_cell", -1);
-  if (c.rules.max_parameter_free_per_cell < -1)
-    s.fail("max_parameter_free_per_cell", "must be >= 0, or -1 for no cap");
-  c.time_budget_s = s.get_double("time_budget_s", 0.0);
-  if (c.time_budget_s < 0) s.fail("time_budget_s", "must be >= 0");
+  c.rules.max_parameter_free_per_cell = s.get_int_in("max_parameter_free_per_cell", -1, -1, 1024);
+  c.time_budget_s = s.get_double_in("time_budget_s", 0.0, 0.0, kMaxTimeBudgetSeconds);
   c.controller_fraction = s.get_double("controller_fraction", c.controller_fraction);
   c.derive_fraction = s.get_double("derive_fraction", c.derive_fraction);
   if (!(c.controller_fraction > 0 && c.derive_fraction > 0 &&
@@ -61,11 +49,8 @@ SearchSchedule parse_schedule(const ConfigSection& s) {
     s.fail("controller_fraction",
            "controller_fraction and derive_fraction must be > 0 and leave at least 10% of the "
            "training set for the supernet");
-  const int seed = s.get_int("seed", 1);
-  if (seed < 0) s.fail("seed", "must be >= 0");
-  c.seed = static_cast<std::uint64_t>(seed);
-  c.threads = s.get_int("threads", 0);
-  if (c.threads < 0) s.fail("threads", "must be >= 0");
+  c.seed = static_cast<std::uint64_t>(s.get_int_in("seed", 1, 0, kMaxSeed));
+  c.threads = s.get_int_in("threads", 0, 0, kMaxThreads);
   s.reject_unknown_keys();
   return c;
 }
@@ -73,10 +58,8 @@ SearchSchedule parse_schedule(const ConfigSection& s) {
 WeightsManagerConfig parse_weights_manager(const ConfigSection& s) {
   WeightsManagerConfig w;
   w.schedule.base_lr = 1e-3;
-  if (auto o = s.optional_section("optimizer")) parse_optimizer_section(*o, w.optimizer, w.schedule);
-  if (auto l = s.optional_section("lr_schedule")) parse_lr_schedule_section(*l, w.schedule);
-  w.grad_clip = s.get_double("grad_clip", 5.0);
-  if (w.grad_clip < 0) s.fail("grad_clip", "must be >= 0 (0: no clipping)");
+  parse_optimizer_and_schedule(s, w.optimizer, w.schedule);
+  w.grad_clip = s.get_double_in("grad_clip", 5.0, 0.0, 1e9);
   s.reject_unknown_keys();
   return w;
 }
@@ -103,11 +86,7 @@ SearchConfig parse_search_config(const std::string& yaml_text, const std::string
 }
 
 SearchConfig load_search_config(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw ConfigError(path + ": cannot open the config file");
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_search_config(text.str(), path);
+  return parse_search_config(read_config_file(path), path);
 }
 
 std::string search_config_hash(const SearchConfig& c) {

@@ -1,5 +1,7 @@
 #include "nas/search/search_data.hpp"
 
+#include <stdexcept>
+
 #include "data/splits.hpp"
 #include "evaluators/training_data.hpp"
 
@@ -53,6 +55,13 @@ SearchData load_search_data(const SearchConfig& config) {
       *portion = random_subset(std::move(*portion),
                                std::max(1, static_cast<int>(portion->size() * keep)), s.seed);
   }
+  // The supernet loader drops a final short batch, so fewer images than one batch would leave
+  // an epoch without a single step.
+  if (static_cast<int>(d.supernet_indices.size()) < s.batch_size)
+    throw std::invalid_argument(
+        config.source + ": the supernet portion has " + std::to_string(d.supernet_indices.size()) +
+        " images, fewer than search.batch_size (" + std::to_string(s.batch_size) +
+        "); raise data.train_limit (or --train-limit) or lower search.batch_size");
   if (config.data.normalize) d.normalization = compute_normalization(d.train_set, d.supernet_indices);
   return d;
 }

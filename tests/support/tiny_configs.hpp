@@ -17,7 +17,7 @@ inline std::string tiny_search_yaml(const std::string& data_dir, const std::stri
   layer_channels: [4, 4, 8]
   preprocess: identity
 data:
-  dataset: fashion_mnist
+  dataset: idx
   dir: )" + data_dir + R"(
 search:
   epochs: 2
@@ -48,7 +48,7 @@ inline std::string tiny_train_yaml(const std::string& data_dir, int epochs) {
   binary_op: {weight_scale: channel, ste_threshold: 1.3, weight_ste: clip}
 genotype: "normal_0=[('bconv_3x3', 0, 1), ('bconv_3x3', 1, 2)], reduce_1=[('bconv_3x3', 0, 1), ('skip_connect', 1, 2)]"
 data:
-  dataset: fashion_mnist
+  dataset: idx
   dir: )" + data_dir + R"(
   valid_fraction: 0.1
 trainer:
