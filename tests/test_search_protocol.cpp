@@ -16,6 +16,7 @@
 #include "search_spaces/fair_path_sampler.hpp"
 #include "search_spaces/op_registry.hpp"
 #include "tests/support/data_files.hpp"
+#include "tests/support/error_text.hpp"
 #include "tests/support/quadrant_dataset.hpp"
 #include "tests/support/tiny_configs.hpp"
 #include "tests/test_controllers_util.hpp"
@@ -302,6 +303,31 @@ TEST(SearchProtocol, SearchAndDeriveNeverReadTheTestSplit) {
   d.search_run = *out.run_id;
   run_derive(d, quiet);
   EXPECT_EQ(test_split_loads(), before);
+}
+
+TEST(SearchProtocol, DeriveRefusesACheckpointReplacedSinceTheDatabaseRecordedIt) {
+  testing::TempDir data, work;
+  testing::write_quadrant_dataset(data);
+  clear_stop_request();
+  SearchRequest r;
+  r.config = parse_search_config(testing::tiny_search_yaml(data.path(), "{type: random}"), "tiny.yaml");
+  r.run_dir = work.file("run");
+  r.db_path = work.file("r.db");
+  QuietSearch quiet;
+  const SearchOutcome out = run_search(r, quiet);
+  // Another search's checkpoint copied over this one's.
+  SearchRequest other = r;
+  other.config.schedule.seed = 9;
+  other.run_dir = work.file("other");
+  other.db_path.reset();
+  run_search(other, quiet);
+  std::filesystem::copy_file(work.file("other") + "/checkpoint.bnck", work.file("run") + "/checkpoint.bnck",
+                             std::filesystem::copy_options::overwrite_existing);
+  DeriveRequest d;
+  d.db_path = *r.db_path;
+  d.search_run = *out.run_id;
+  const std::string error = testing::error_of([&] { run_derive(d, quiet); });
+  EXPECT_NE(error.find("differs from"), std::string::npos) << error;
 }
 
 TEST(SearchProtocol, AnExhaustedRandomControllerDoesNotStopTheSearch) {

@@ -581,6 +581,14 @@ DeriveOutcome run_derive(const DeriveRequest& request, SearchProgress& progress)
                              " has no checkpoint yet (it has not finished an epoch)");
   const std::string path = checkpoints.back().info.path;
   const Checkpoint checkpoint = load_checkpoint(path);
+  // A checkpoint replaced since the database recorded it (another run in the same directory,
+  // a copy from elsewhere) is not the search this run id names.
+  const std::string on_disk = checkpoint_file_info(path).checksum();
+  if (on_disk != checkpoints.back().info.checksum)
+    throw std::runtime_error(path + ": checksum " + on_disk + " differs from " +
+                             checkpoints.back().info.checksum + ", which the database recorded for "
+                             "search run " + std::to_string(request.search_run) +
+                             "; the file was replaced since");
 
   // The search as it was configured and checkpointed.
   SearchRequest search_request;
