@@ -1,6 +1,7 @@
 // `bitnas search`: a weight-sharing architecture search from a YAML file.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <iostream>
 
 #include "evaluators/interrupt.hpp"
@@ -41,7 +42,11 @@ void run(const SearchArgs& a) {
   request.config = load_search_config(a.config);
   if (a.seed >= 0) request.config.schedule.seed = static_cast<std::uint64_t>(a.seed);
   if (a.run.threads >= 0) request.config.schedule.threads = a.run.threads;
-  if (a.epochs > 0) request.config.schedule.epochs = a.epochs;
+  if (a.epochs > 0) {
+    request.config.schedule.epochs = a.epochs;
+    // A shorter search keeps its warm-up within its supernet epochs.
+    request.config.schedule.warmup_epochs = std::min(request.config.schedule.warmup_epochs, a.epochs);
+  }
   if (a.train_limit >= 0) request.config.data.train_limit = a.train_limit;
   check_search_memory(request.config, a.run.max_memory_bytes());
   request.name = std::filesystem::path(a.config).stem().string();
@@ -52,8 +57,11 @@ void run(const SearchArgs& a) {
   request.resume = a.resume;
 
   SearchTerminalProgress progress(a.quiet);
-  progress.message("searching " + request.name + " for " +
-                   std::to_string(request.config.schedule.epochs) + " epochs; checkpoints in " +
+  const SearchSchedule& plan = request.config.schedule;
+  progress.message("searching " + request.name + " for " + std::to_string(plan.total_epochs()) +
+                   " epochs (" + std::to_string(plan.warmup_epochs) + " warm-up, " +
+                   std::to_string(plan.epochs - plan.warmup_epochs) + " interleaved, " +
+                   std::to_string(plan.controller_epochs) + " on the frozen supernet); checkpoints in " +
                    request.run_dir.string() +
                    (request.db_path ? "; results in " + request.db_path->string() : ""));
   SearchOutcome out;
@@ -107,7 +115,7 @@ void register_search_command(CLI::App& app) {
                   "with --resume finds it)");
   cmd->add_flag("--resume", a->resume, "continue the search checkpointed in the run dir");
   cmd->add_option("--seed", a->seed, "override search.seed")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--epochs", a->epochs, "override search.epochs")
+  cmd->add_option("--epochs", a->epochs, "override search.epochs (supernet epochs; a longer warm-up is cut to fit)")
       ->check(CLI::Range(1, kMaxEpochs));
   cmd->add_option("--train-limit", a->train_limit,
                   "override data.train_limit: use only this many training images (0: all)")
