@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's first command: sets up a fresh Debian 12 machine (packages), builds BitNAS,
-# runs a short real search on Fashion-MNIST (configs/quickstart.yaml, about five minutes on
+# runs a short real search on Fashion-MNIST (configs/quickstart.yaml, about fifteen minutes on
 # 2 cores), derives the best genotypes and prints how to query and retrain them.
 # Run it again and it resumes (or reports) the same search instead of starting over.
 # Usage: scripts/quickstart.sh [build-dir]   (default: build)
