@@ -1,14 +1,12 @@
 #include "evaluators/run_environment.hpp"
 
 #include <tbb/global_control.h>
-#include <unistd.h>
+
+#include "storage/process_identity.hpp"
 
 namespace bitnas {
 
-std::string host_name() {
-  char buffer[256] = {};
-  return gethostname(buffer, sizeof(buffer) - 1) == 0 ? std::string(buffer) : "unknown";
-}
+std::string host_name() { return this_process().host; }
 
 int active_thread_count() {
   return static_cast<int>(
