@@ -24,6 +24,7 @@
 #include "nas/input_spec_option.hpp"
 #include "ops/core/random.hpp"
 #include "ops/kernels/cpu_features.hpp"
+#include "ops/layers/binary_conv2d.hpp"
 #include "ops/layers/cross_entropy.hpp"
 #include "ops/optim/adam.hpp"
 #include "search_spaces/model_spec.hpp"
@@ -45,6 +46,7 @@ struct BenchTrainOptions {
   int steps = 10;
   int warmup = 2;
   std::string phase = "both";  // both, train or eval
+  std::string backward_precision = "float32";
   bool json = false;
 };
 
@@ -70,6 +72,7 @@ TrainResult bench_model(const ModelSpec& spec, const InputSpec& input,
     throw std::invalid_argument("--model " + opt.model + " with --input " + opt.input + ": " +
                                 e.what());
   }
+  set_binary_backward_precision(*net, parse_backward_precision(opt.backward_precision));
   TrainResult r;
   for (const NamedParameter& p : net->parameters()) r.params += p.param->value.numel();
 
@@ -132,6 +135,11 @@ void run_bench_train(const BenchTrainOptions& opt) {
     throw std::invalid_argument("--warmup must be >= 0, got " + std::to_string(opt.warmup));
   if (opt.phase != "both" && opt.phase != "train" && opt.phase != "eval")
     throw std::invalid_argument("--phase '" + opt.phase + "': expected both, train or eval");
+  try {
+    parse_backward_precision(opt.backward_precision);
+  } catch (const std::exception& e) {
+    throw std::invalid_argument(std::string("--backward-precision: ") + e.what());
+  }
   InputSpec input = parse_input_spec(opt.input);
   input.num_classes = opt.classes;
   Isa isa = Isa::portable;
@@ -163,6 +171,7 @@ void run_bench_train(const BenchTrainOptions& opt) {
                                    {"steps", opt.steps},
                                    {"warmup", opt.warmup},
                                    {"phase", opt.phase},
+                                   {"backward_precision", opt.backward_precision},
                                    {"params", r.params},
                                    {"train_ms", maybe(ran_train, r.train_ms)},
                                    {"eval_ms", maybe(ran_eval, r.eval_ms)},
@@ -172,9 +181,11 @@ void run_bench_train(const BenchTrainOptions& opt) {
     std::cout << j.dump() << std::endl;
     return;
   }
-  std::printf("%s: input %s, %d classes, batch %d, %d threads, isa %s, %lld params\n",
+  std::printf("%s: input %s, %d classes, batch %d, %d threads, isa %s, backward %s, %lld "
+              "params\n",
               opt.model.c_str(), input_spec_string(input).c_str(), opt.classes, opt.batch,
-              threads, to_string(isa), static_cast<long long>(r.params));
+              threads, to_string(isa), opt.backward_precision.c_str(),
+              static_cast<long long>(r.params));
   std::printf("median of %d steps after %d warm-up steps\n", opt.steps, opt.warmup);
   std::printf("%-32s %10s %10s\n", "phase", "ms", "img/s");
   if (ran_train)
@@ -225,6 +236,10 @@ void register_bench_train(CLI::App& bench) {
                   "what to time: both, train (training steps only) or eval (evaluation "
                   "forwards only, on the freshly initialised network); one phase alone is "
                   "handy under a profiler")
+      ->capture_default_str();
+  cmd->add_option("--backward-precision", opt->backward_precision,
+                  "arithmetic of the binary convs' backward GEMMs: float32 (exact) or bfloat16 "
+                  "(needs AVX512_BF16)")
       ->capture_default_str();
   cmd->add_flag("--json", opt->json, "print one JSON object instead of the table");
   cmd->callback([opt, threads] {

@@ -41,6 +41,7 @@ may be concatenated) and prints bitnas / torch ratios; it needs no torch.
 """
 
 import argparse
+import contextlib
 import json
 import resource
 import statistics
@@ -236,9 +237,17 @@ def bench(args):
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=0.0)
     clipped = [p for p in model.parameters() if getattr(p, "binary_clip", False)]
 
+    # bfloat16 autocast: convolutions and linear layers run in bfloat16 (forward and backward),
+    # the rest in float32, as torch.autocast on CPU decides.
+    def precision():
+        if args.autocast == "bfloat16":
+            return torch.autocast("cpu", dtype=torch.bfloat16)
+        return contextlib.nullcontext()
+
     def train_step():
         optimizer.zero_grad(set_to_none=True)
-        loss = F.cross_entropy(model(x), labels)
+        with precision():
+            loss = F.cross_entropy(model(x), labels)
         loss.backward()
         optimizer.step()
         with torch.no_grad():
@@ -247,8 +256,8 @@ def bench(args):
         return loss.item()
 
     def eval_forward():
-        with torch.no_grad():
-            return model(x)[0, 0].item()
+        with torch.no_grad(), precision():
+            return model(x)[0, 0].float().item()
 
     def timed(f):
         start = time.perf_counter()
@@ -268,6 +277,7 @@ def bench(args):
     result = {"benchmark": "train", "program": "torch", "model": args.model,
               "input": input_text, "classes": args.classes, "batch": args.batch,
               "threads": args.threads, "torch_version": torch.__version__,
+              "autocast": args.autocast,
               "steps": args.steps, "warmup": args.warmup, "params": params, **result_extra,
               "train_ms": train_ms, "eval_ms": eval_ms,
               "train_img_per_s": args.batch / (train_ms / 1e3),
@@ -280,27 +290,48 @@ def read_json_lines(path):
         return [json.loads(line) for line in f if line.strip().startswith("{")]
 
 
+def median_rows(rows, key):
+    """One row per key, each number the median over the rows with that key (repeated runs)."""
+    groups = {}
+    for row in rows:
+        groups.setdefault(key(row), []).append(row)
+    merged = {}
+    for k, group in groups.items():
+        row = dict(group[0])
+        for field in ("train_img_per_s", "eval_img_per_s", "peak_rss_mb"):
+            row[field] = statistics.median(r[field] for r in group)
+        row["runs"] = len(group)
+        merged[k] = row
+    return merged
+
+
 def compare(bitnas_path, torch_path):
+    """Ratios bitnas / torch for every pair of rows of the same model, threads, batch and
+    input; repeated runs of one setting are reduced to their medians first."""
     key = lambda row: (row["model"], row["threads"], row["batch"], row["input"])
-    torch_rows = {key(row): row for row in read_json_lines(torch_path)}
-    print(f"{'model':<14} {'thr':>3} {'bitnas_train':>12} {'torch_train':>11} {'ratio':>6} "
-          f"{'bitnas_eval':>11} {'torch_eval':>10} {'ratio':>6} {'rss_bitnas':>10} "
-          f"{'rss_torch':>9}")
-    for row in read_json_lines(bitnas_path):
-        other = torch_rows.get(key(row))
-        if other is None:
+    bitnas_rows = median_rows(read_json_lines(bitnas_path),
+                              lambda r: key(r) + (r.get("backward_precision", "float32"),))
+    torch_rows = median_rows(read_json_lines(torch_path),
+                             lambda r: key(r) + (r.get("autocast", "none"),))
+    print(f"{'model':<14} {'thr':>3} {'bitnas_bwd':>10} {'torch_cast':>10} {'runs':>5} "
+          f"{'bitnas_train':>12} {'torch_train':>11} {'ratio':>6} {'bitnas_eval':>11} "
+          f"{'torch_eval':>10} {'ratio':>6} {'rss_bitnas':>10} {'rss_torch':>9}")
+    for bkey, row in bitnas_rows.items():
+        others = [(tkey, t) for tkey, t in torch_rows.items() if tkey[:4] == bkey[:4]]
+        if not others:
             print(f"{row['model']} threads {row['threads']}: no torch line with the same model, "
                   "threads, batch and input", file=sys.stderr)
-            continue
-        if other.get("params") != row.get("params"):
-            print(f"{row['model']}: parameter counts differ (bitnas {row.get('params')}, torch "
-                  f"{other.get('params')})", file=sys.stderr)
-        print(f"{row['model']:<14} {row['threads']:>3} {row['train_img_per_s']:>12.1f} "
-              f"{other['train_img_per_s']:>11.1f} "
-              f"{row['train_img_per_s'] / other['train_img_per_s']:>6.2f} "
-              f"{row['eval_img_per_s']:>11.1f} {other['eval_img_per_s']:>10.1f} "
-              f"{row['eval_img_per_s'] / other['eval_img_per_s']:>6.2f} "
-              f"{row['peak_rss_mb']:>10.1f} {other['peak_rss_mb']:>9.1f}")
+        for tkey, other in others:
+            if other.get("params") != row.get("params"):
+                print(f"{row['model']}: parameter counts differ (bitnas {row.get('params')}, "
+                      f"torch {other.get('params')})", file=sys.stderr)
+            print(f"{row['model']:<14} {row['threads']:>3} {bkey[4]:>10} {tkey[4]:>10} "
+                  f"{row['runs']:>2}/{other['runs']:<2} {row['train_img_per_s']:>12.1f} "
+                  f"{other['train_img_per_s']:>11.1f} "
+                  f"{row['train_img_per_s'] / other['train_img_per_s']:>6.2f} "
+                  f"{row['eval_img_per_s']:>11.1f} {other['eval_img_per_s']:>10.1f} "
+                  f"{row['eval_img_per_s'] / other['eval_img_per_s']:>6.2f} "
+                  f"{row['peak_rss_mb']:>10.1f} {other['peak_rss_mb']:>9.1f}")
 
 
 def main():
@@ -322,6 +353,9 @@ def main():
                              "median is reported (default: %(default)s)")
     parser.add_argument("--warmup", type=non_negative_int, default=2,
                         help="untimed steps / forwards before each phase (default: %(default)s)")
+    parser.add_argument("--autocast", choices=("none", "bfloat16"), default="none",
+                        help="run the steps under torch.autocast('cpu', bfloat16) "
+                             "(default: %(default)s, i.e. float32)")
     parser.add_argument("--bitnas", metavar="PATH",
                         help="bitnas executable: check the parameter count against "
                              "`bitnas describe MODEL --json` and fail if they differ")

@@ -104,6 +104,8 @@ TrainerConfig parse_trainer_config(const ConfigSection& s) {
   t.batch_size = s.get_int_in("batch_size", 128, 1, kMaxBatchSize);
   t.eval_batch_size = s.get_int_in("eval_batch_size", 256, 1, kMaxBatchSize);
   t.grad_clip = s.get_double_in("grad_clip", 0.0, 0.0, 1e9);
+  t.backward_precision = parse_backward_precision(
+      s.get_choice("backward_precision", {"float32", "bfloat16"}, "float32"));
   t.seed = static_cast<std::uint64_t>(s.get_int_in("seed", 1, 0, kMaxSeed));
   t.threads = s.get_int_in("threads", 0, 0, kMaxThreads);
   parse_optimizer_and_schedule(s, t.optimizer, t.schedule);

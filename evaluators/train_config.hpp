@@ -7,6 +7,7 @@
 
 #include "data/augmentation.hpp"
 #include "evaluators/lr_schedule.hpp"
+#include "ops/kernels/float_conv.hpp"
 #include "search_spaces/yaml_reader.hpp"
 
 namespace bitnas {
@@ -54,6 +55,9 @@ struct TrainerConfig {
   OptimizerConfig optimizer;
   LrScheduleConfig schedule;
   double grad_clip = 0.0;  // > 0: clip the gradient norm to this
+  // Arithmetic of the binary convs' backward GEMMs (float32 exact; bfloat16 where the CPU has
+  // AVX512_BF16, float32 elsewhere with a warning).
+  BackwardPrecision backward_precision = BackwardPrecision::float32;
   std::uint64_t seed = 1;
   int threads = 0;  // 0: every core
 };

@@ -14,6 +14,7 @@
 #include "evaluators/optimizer_factory.hpp"
 #include "evaluators/training_data.hpp"
 #include "ops/core/fnv_hash.hpp"
+#include "ops/layers/binary_conv2d.hpp"
 #include "ops/layers/cross_entropy.hpp"
 #include "ops/optim/grad_clip.hpp"
 #include "search_spaces/architecture_id.hpp"
@@ -50,6 +51,9 @@ std::string canonical_training_text(const DataConfig& d, const TrainerConfig& t)
       << t.schedule.gamma << " " << t.schedule.warmup_epochs << "\nmilestones:";
   for (int m : t.schedule.milestones) out << " " << m;
   out << "\ngrad_clip: " << t.grad_clip << "\nseed: " << t.seed << "\n";
+  // Only when set, so the hashes of runs from before the key existed stay valid.
+  if (t.backward_precision != BackwardPrecision::float32)
+    out << "backward_precision: " << to_string(t.backward_precision) << "\n";
   return out.str();
 }
 
@@ -128,6 +132,11 @@ TrainOutcome train(const TrainRequest& request, TrainingProgress& progress) {
   Rng init_rng(tc.seed);
   Network model(request.model.space, request.model.genotype, data.input, init_rng);
   const CostTotals cost = measure_costs(model).total;
+  const BackwardPrecision precision = usable_backward_precision(tc.backward_precision);
+  if (precision != tc.backward_precision)
+    progress.message("trainer.backward_precision: bfloat16 needs AVX512_BF16, which this CPU "
+                     "lacks; the binary convs' backward runs in float32");
+  set_binary_backward_precision(model, precision);
   BatchLoader train_loader = make_train_loader(data, request.data, tc.batch_size, tc.seed);
   BatchLoader valid_loader =
       make_eval_loader(data, data.train_set, data.valid_indices, tc.eval_batch_size);

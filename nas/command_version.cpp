@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "nas/commands.hpp"
+#include "ops/kernels/bf16_gemm.hpp"
 #include "ops/kernels/cpu_features.hpp"
 
 namespace bitnas::cli {
@@ -19,7 +20,8 @@ void register_version_command(CLI::App& app) {
     if (*json) {
       nlohmann::json j{{"version", BITNAS_VERSION},   {"build_type", BITNAS_BUILD_TYPE},
                        {"cpu_features", cpu_feature_names()}, {"supported_tiers", tiers},
-                       {"kernel_tier", active}};
+                       {"kernel_tier", active},
+                       {"bf16_backward_kernel", to_string(best_bf16_kernel())}};
       std::cout << j.dump() << "\n";
       return;
     }
@@ -29,6 +31,11 @@ void register_version_command(CLI::App& app) {
     std::cout << "\nsupported kernel tiers:";
     for (const auto& t : tiers) std::cout << ' ' << t;
     std::cout << "\nkernel tier: " << active << "\n";
+    // bfloat16 backward runs where the vector kernel does; elsewhere it falls back to float32.
+    std::cout << "bfloat16 backward: "
+              << (best_bf16_kernel() == Bf16Kernel::avx512_bf16 ? "avx512_bf16"
+                                                                 : "unavailable (float32)")
+              << "\n";
   });
 }
 

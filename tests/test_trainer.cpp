@@ -7,6 +7,7 @@
 #include "evaluators/interrupt.hpp"
 #include "evaluators/lr_schedule.hpp"
 #include "evaluators/train_request.hpp"
+#include "ops/kernels/float_conv.hpp"
 #include "storage/checkpoint.hpp"
 #include "storage/results_db.hpp"
 #include "tests/support/data_files.hpp"
@@ -124,6 +125,46 @@ TEST_F(TrainerTest, CheckpointOfAnotherConfigIsRefused) {
     FAIL() << "resumed a checkpoint of another configuration";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("different configuration"), std::string::npos) << e.what();
+  }
+}
+
+// trainer.backward_precision: bfloat16 learns as float32 does, repeats bit for bit, and is
+// really a different arithmetic (the runs differ from float32's).
+TEST_F(TrainerTest, Bfloat16BackwardLearnsAndRepeatsBitForBit) {
+  if (usable_backward_precision(BackwardPrecision::bfloat16) != BackwardPrecision::bfloat16)
+    GTEST_SKIP() << "this CPU has no AVX512_BF16: bfloat16 falls back to float32 here";
+  auto bf16_request = [&](const std::string& run) {
+    std::string yaml = testing::tiny_train_yaml(data_.path(), 3);
+    yaml.replace(yaml.find("trainer:\n"), 9, "trainer:\n  backward_precision: bfloat16\n");
+    TrainRequest r = make_train_request(yaml, "tiny.yaml", {});
+    r.run_dir = work_.file(run);
+    r.db_path = work_.file("results.db");
+    return r;
+  };
+  SilentProgress quiet;
+  const TrainOutcome a = train(bf16_request("bf16-a"), quiet);
+  const TrainOutcome b = train(bf16_request("bf16-b"), quiet);
+  const TrainOutcome exact = train(request(3, "float32"), quiet);
+  EXPECT_GT(a.test_accuracy, 0.9);
+  ASSERT_EQ(a.epochs.size(), 3u);
+  bool differs_from_float32 = false;
+  for (std::size_t e = 0; e < a.epochs.size(); ++e) {
+    EXPECT_EQ(a.epochs[e].train_loss, b.epochs[e].train_loss) << e;
+    differs_from_float32 |= a.epochs[e].train_loss != exact.epochs[e].train_loss;
+  }
+  EXPECT_EQ(a.test_accuracy, b.test_accuracy);
+  EXPECT_TRUE(differs_from_float32);
+}
+
+TEST(TrainRequest, UnknownBackwardPrecisionIsRefusedWithItsKey) {
+  std::string yaml = testing::tiny_train_yaml("/nonexistent", 1);
+  yaml.replace(yaml.find("trainer:\n"), 9, "trainer:\n  backward_precision: fp16\n");
+  try {
+    make_train_request(yaml, "t.yaml", {});
+    FAIL() << "fp16 accepted";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("trainer.backward_precision"), std::string::npos)
+        << e.what();
   }
 }
 

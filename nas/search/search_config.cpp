@@ -60,6 +60,8 @@ WeightsManagerConfig parse_weights_manager(const ConfigSection& s) {
   w.schedule.base_lr = 1e-3;
   parse_optimizer_and_schedule(s, w.optimizer, w.schedule);
   w.grad_clip = s.get_double_in("grad_clip", 5.0, 0.0, 1e9);
+  w.backward_precision = parse_backward_precision(
+      s.get_choice("backward_precision", {"float32", "bfloat16"}, "float32"));
   s.reject_unknown_keys();
   return w;
 }

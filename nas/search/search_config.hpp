@@ -50,6 +50,8 @@ struct WeightsManagerConfig {
   OptimizerConfig optimizer;
   LrScheduleConfig schedule;
   double grad_clip = 5.0;  // DARTS clips supernet gradients at 5
+  // As trainer.backward_precision: the binary convs' backward GEMMs in the supernet.
+  BackwardPrecision backward_precision = BackwardPrecision::float32;
 };
 
 struct SearchConfig {

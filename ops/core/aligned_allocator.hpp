@@ -15,6 +15,10 @@ std::int64_t live_aligned_bytes();
 // Highest live_aligned_bytes() since the last reset_peak_aligned_bytes() (or program start).
 std::int64_t peak_aligned_bytes();
 void reset_peak_aligned_bytes();
+// Bytes of freed large blocks kept for reuse (not counted as live), and a way to return them
+// to the system, e.g. before a phase that needs different sizes.
+std::int64_t cached_aligned_bytes();
+void release_cached_aligned_blocks();
 
 // 64-byte aligned blocks, counted. Out of line, so how blocks are obtained (the system heap,
 // a cache of freed blocks) can change without rebuilding every user of tensors.

@@ -51,6 +51,8 @@ CpuFeatures detect() {
     f.avx512bw = (ebx >> 30) & 1;
     f.avx512vl = (ebx >> 31) & 1;
     f.avx512vpopcntdq = (ecx >> 14) & 1;
+    __cpuid_count(7, 1, eax, ebx, ecx, edx);
+    f.avx512bf16 = (eax >> 5) & 1;
   }
   return f;
 }
@@ -72,6 +74,7 @@ std::vector<std::string> cpu_feature_names() {
     if (f.avx512bw) names.push_back("avx512bw");
     if (f.avx512vl) names.push_back("avx512vl");
     if (f.avx512vpopcntdq) names.push_back("avx512vpopcntdq");
+    if (f.avx512bf16) names.push_back("avx512bf16");
   }
   return names;
 }
@@ -104,6 +107,11 @@ Isa active_isa() {
     return isa;
   }
   return supported_isas().back();
+}
+
+bool bf16_dot_supported() {
+  const CpuFeatures& f = cpu_features();
+  return f.avx512bf16 && f.avx512f && f.avx512bw && f.avx512vl && f.os_saves_avx512;
 }
 
 }  // namespace bitnas

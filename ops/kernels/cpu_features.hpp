@@ -19,6 +19,7 @@ struct CpuFeatures {
   bool avx512bw = false;
   bool avx512vl = false;
   bool avx512vpopcntdq = false;
+  bool avx512bf16 = false;  // VDPBF16PS: bfloat16 pair dot products into float32
   bool os_saves_avx = false;     // XCR0 has the YMM state bits
   bool os_saves_avx512 = false;  // XCR0 has the ZMM / opmask state bits
 };
@@ -32,5 +33,8 @@ bool isa_supported(Isa isa);
 std::vector<Isa> supported_isas();
 // The best supported tier, unless BITNAS_ISA names one; forcing an unsupported tier throws.
 Isa active_isa();
+
+// Whether the bfloat16 GEMM's vector kernel (AVX512_BF16) can run here.
+bool bf16_dot_supported();
 
 }  // namespace bitnas

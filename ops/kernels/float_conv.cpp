@@ -6,7 +6,9 @@
 #include <stdexcept>
 #include <vector>
 
+#include "ops/core/aligned_allocator.hpp"
 #include "ops/core/eigen_view.hpp"
+#include "ops/kernels/cpu_features.hpp"
 #include "ops/kernels/im2col.hpp"
 
 namespace bitnas {
@@ -24,10 +26,30 @@ void check_shapes(const Tensor& x, const Tensor& w, const ConvGeometry& g) {
                                 ")");
 }
 
+// im2col buffers are written in full before they are read: no zero-fill.
+using Scratch = std::vector<float, DefaultInitAlignedAllocator<float>>;
+
 // Batch partition for reductions over images: depends on the batch size only.
 constexpr int kReductionChunks = 8;
 
 }  // namespace
+
+const char* to_string(BackwardPrecision precision) {
+  return precision == BackwardPrecision::bfloat16 ? "bfloat16" : "float32";
+}
+
+BackwardPrecision parse_backward_precision(const std::string& name) {
+  if (name == "float32") return BackwardPrecision::float32;
+  if (name == "bfloat16") return BackwardPrecision::bfloat16;
+  throw std::invalid_argument("unknown backward precision '" + name +
+                              "' (expected float32 or bfloat16)");
+}
+
+BackwardPrecision usable_backward_precision(BackwardPrecision requested) {
+  return requested == BackwardPrecision::bfloat16 && !bf16_dot_supported()
+             ? BackwardPrecision::float32
+             : requested;
+}
 
 Tensor float_conv_forward(const Tensor& x, const Tensor& w, const ConvGeometry& g,
                           float pad_value) {
@@ -37,7 +59,7 @@ Tensor float_conv_forward(const Tensor& x, const Tensor& w, const ConvGeometry& 
   const long in_image = static_cast<long>(g.in_h) * g.in_w * g.in_c;
   const long out_image = static_cast<long>(P) * g.out_c;
   tbb::parallel_for(0, g.batch, [&](int n) {
-    std::vector<float> cols(static_cast<std::size_t>(P) * K);
+    Scratch cols(static_cast<std::size_t>(P) * K);
     for (int grp = 0; grp < g.groups; ++grp) {
       im2col_nhwc(x.data() + n * in_image, g, grp, pad_value, cols.data());
       auto out = matrix_view(y.data() + n * out_image + grp * og, P, og, g.out_c);
@@ -50,55 +72,81 @@ Tensor float_conv_forward(const Tensor& x, const Tensor& w, const ConvGeometry& 
 
 void float_conv_backward(const Tensor& x, const Tensor& w, const Tensor& grad_output,
                          const ConvGeometry& g, float pad_value, Tensor* grad_input,
-                         Tensor* grad_weight) {
+                         Tensor* grad_weight, BackwardPrecision precision, Bf16Kernel kernel) {
   check_shapes(x, w, g);
   if (grad_output.shape() != g.output_shape())
     throw std::invalid_argument("conv grad_output shape " + grad_output.shape_string() +
                                 " does not match " + g.to_string());
+  if (grad_weight && grad_weight->shape() != w.shape())
+    throw std::invalid_argument("conv grad_weight shape " + grad_weight->shape_string() +
+                                " does not match " + w.shape_string());
+  if (!grad_input && !grad_weight) return;
   const int P = g.out_pixels_per_image(), K = g.k_per_group(), og = g.out_c_per_group();
   const long in_image = static_cast<long>(g.in_h) * g.in_w * g.in_c;
   const long out_image = static_cast<long>(P) * g.out_c;
+  if (grad_input && grad_input->shape() != x.shape())
+    *grad_input = Tensor::uninitialized(x.shape());
 
-  if (grad_input) {
-    if (grad_input->shape() != x.shape()) *grad_input = Tensor::uninitialized(x.shape());
-    tbb::parallel_for(0, g.batch, [&](int n) {
-      // Each task clears its own image before accumulating into it: the zero-fill runs on
-      // every core and leaves the image in cache for col2im.
-      std::fill_n(grad_input->data() + n * in_image, in_image, 0.0f);
-      std::vector<float> dcols(static_cast<std::size_t>(P) * K);
-      for (int grp = 0; grp < g.groups; ++grp) {
-        auto dy = matrix_view(grad_output.data() + n * out_image + grp * og, P, og, g.out_c);
-        auto weights = matrix_view(w.data() + static_cast<long>(grp) * og * K, og, K, K);
-        matrix_view(dcols.data(), P, K, K).noalias() = dy * weights;
-        col2im_nhwc_accumulate(dcols.data(), g, grp, grad_input->data() + n * in_image);
-      }
-    });
-  }
-
-  if (grad_weight) {
-    if (grad_weight->shape() != w.shape())
-      throw std::invalid_argument("conv grad_weight shape " + grad_weight->shape_string() +
-                                  " does not match " + w.shape_string());
-    const int chunks = std::min(g.batch, kReductionChunks);
-    const int per_chunk = (g.batch + chunks - 1) / chunks;
-    std::vector<Tensor> partial(static_cast<std::size_t>(chunks));
-    tbb::parallel_for(0, chunks, [&](int c) {
-      const int n0 = c * per_chunk, n1 = std::min(g.batch, n0 + per_chunk);
-      Tensor dw(w.shape());
-      std::vector<float> cols(static_cast<std::size_t>(P) * K);
-      for (int n = n0; n < n1; ++n) {
-        for (int grp = 0; grp < g.groups; ++grp) {
-          im2col_nhwc(x.data() + n * in_image, g, grp, pad_value, cols.data());
-          auto dy = matrix_view(grad_output.data() + n * out_image + grp * og, P, og, g.out_c);
-          matrix_view(dw.data() + static_cast<long>(grp) * og * K, og, K, K).noalias() +=
-              dy.transpose() * matrix_view(cols.data(), P, K, K);
+  // One task per chunk of images: the images of a chunk are stacked into one GEMM of
+  // images*P rows, which keeps the GEMMs large at small resolutions (P = 16 at 4x4). The
+  // partition depends on the batch only, so the weight gradient, reduced chunk by chunk in
+  // order, does not depend on the thread count.
+  const int chunks = std::min(g.batch, kReductionChunks);
+  const int per_chunk = (g.batch + chunks - 1) / chunks;
+  const bool bf16 = precision == BackwardPrecision::bfloat16;
+  std::vector<Bf16Pairs> packed_weights(bf16 && grad_input ? g.groups : 0);
+  for (std::size_t grp = 0; grp < packed_weights.size(); ++grp)
+    pack_bf16_pair_rows(w.data() + static_cast<long>(grp) * og * K, og, K, K,
+                        packed_weights[grp]);
+  std::vector<Tensor> partial(grad_weight ? static_cast<std::size_t>(chunks) : 0);
+  tbb::parallel_for(0, chunks, [&](int c) {
+    const int n0 = c * per_chunk, n1 = std::min(g.batch, n0 + per_chunk);
+    if (n0 >= n1) return;
+    const long rows = static_cast<long>(n1 - n0) * P;
+    Scratch cols(static_cast<std::size_t>(rows) * K);
+    const float* dy_chunk = grad_output.data() + n0 * out_image;
+    Tensor dw = grad_weight ? Tensor::uninitialized(w.shape()) : Tensor();
+    Bf16Pairs packed_dy, packed_cols;
+    for (int grp = 0; grp < g.groups; ++grp) {
+      auto dy = matrix_view(dy_chunk + grp * og, rows, og, g.out_c);
+      auto weights = matrix_view(w.data() + static_cast<long>(grp) * og * K, og, K, K);
+      auto cols_matrix = matrix_view(cols.data(), rows, K, K);
+      if (grad_weight) {
+        for (int n = n0; n < n1; ++n)
+          im2col_nhwc(x.data() + n * in_image, g, grp, pad_value,
+                      cols.data() + static_cast<long>(n - n0) * P * K);
+        float* dw_group = dw.data() + static_cast<long>(grp) * og * K;
+        if (bf16) {
+          pack_bf16_transposed_rows(dy_chunk + grp * og, og, static_cast<int>(rows), g.out_c,
+                                    packed_dy);
+          pack_bf16_pair_rows(cols.data(), static_cast<int>(rows), K, K, packed_cols);
+          bf16_gemm(packed_dy, packed_cols, og, K, static_cast<int>(rows), dw_group, K, false,
+                    kernel);
+        } else {
+          matrix_view(dw_group, og, K, K).noalias() = dy.transpose() * cols_matrix;
         }
       }
-      partial[static_cast<std::size_t>(c)] = std::move(dw);
-    });
-    for (const Tensor& p : partial)
-      if (!p.empty()) grad_weight->add_(p);
-  }
+      if (grad_input) {
+        // Each image is cleared by its own task before accumulating: the zero-fill runs on
+        // every core and leaves the image in cache for col2im.
+        if (grp == 0)
+          std::fill_n(grad_input->data() + n0 * in_image, (n1 - n0) * in_image, 0.0f);
+        if (bf16) {
+          pack_bf16_rows(dy_chunk + grp * og, static_cast<int>(rows), og, g.out_c, packed_dy);
+          bf16_gemm(packed_dy, packed_weights[static_cast<std::size_t>(grp)],
+                    static_cast<int>(rows), K, og, cols.data(), K, false, kernel);
+        } else {
+          cols_matrix.noalias() = dy * weights;
+        }
+        for (int n = n0; n < n1; ++n)
+          col2im_nhwc_accumulate(cols.data() + static_cast<long>(n - n0) * P * K, g, grp,
+                                 grad_input->data() + n * in_image);
+      }
+    }
+    if (grad_weight) partial[static_cast<std::size_t>(c)] = std::move(dw);
+  });
+  for (const Tensor& p : partial)
+    if (!p.empty()) grad_weight->add_(p);
 }
 
 }  // namespace bitnas

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "ops/kernels/cpu_features.hpp"
 #include "ops/kernels/float_conv.hpp"
 #include "ops/layers/layer_checks.hpp"
 #include "ops/layers/row_parallel.hpp"
@@ -261,7 +262,7 @@ Tensor BinaryConv2d::backward(const Tensor& grad_output) {
   const bool coded = s.input.empty();
   float_conv_backward(coded ? signs_of_codes(s.codes.data(), g.input_shape()) : signs(s.input),
                       signs(weight_.value), grad_dot, g, pad_value(options_.pad_mode),
-                      &grad_input, &grad_w);
+                      &grad_input, &grad_w, backward_precision_);
 
   const ActivationSte ste = options_.activation_ste;
   const float t = options_.ste_threshold;
@@ -312,6 +313,25 @@ Tensor BinaryConv2d::backward(const Tensor& grad_output) {
   state_ = ForwardState{};
   has_state_ = false;
   return grad_input;
+}
+
+int set_binary_backward_precision(Module& root, BackwardPrecision precision) {
+  if (precision == BackwardPrecision::bfloat16 && !bf16_dot_supported())
+    throw std::runtime_error(
+        "backward precision bfloat16 needs a CPU with AVX512_BF16, which this one lacks "
+        "(use float32)");
+  int count = 0;
+  std::vector<Module*> pending{&root};
+  while (!pending.empty()) {
+    Module* m = pending.back();
+    pending.pop_back();
+    if (auto* conv = dynamic_cast<BinaryConv2d*>(m)) {
+      conv->set_backward_precision(precision);
+      ++count;
+    }
+    for (auto& [name, child] : m->children()) pending.push_back(child);
+  }
+  return count;
 }
 
 }  // namespace bitnas

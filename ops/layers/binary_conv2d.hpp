@@ -18,6 +18,7 @@
 #include "ops/core/random.hpp"
 #include "ops/kernels/binary_conv.hpp"
 #include "ops/kernels/conv_geometry.hpp"
+#include "ops/kernels/float_conv.hpp"
 #include "ops/layers/binary_conv_options.hpp"
 
 namespace bitnas {
@@ -50,6 +51,10 @@ class BinaryConv2d : public Module {
   // Pins the binary kernel's tier (tests, benchmarks); nullopt (the default) follows
   // active_isa() at every forward.
   void set_isa(std::optional<Isa> isa) { forced_isa_ = isa; }
+  // The arithmetic of backward's two GEMMs (float_conv.hpp). bfloat16 needs a CPU with
+  // AVX512_BF16 (bf16_dot_supported()); set_binary_backward_precision checks it.
+  void set_backward_precision(BackwardPrecision precision) { backward_precision_ = precision; }
+  BackwardPrecision backward_precision() const { return backward_precision_; }
   // Times the weights were packed: once per (Parameter::version, tier) seen by forward.
   std::uint64_t weight_pack_count() const { return pack_count_; }
 
@@ -108,6 +113,7 @@ class BinaryConv2d : public Module {
   const BinaryConv2dOptions options_;
   Parameter weight_;
   std::optional<Isa> forced_isa_;
+  BackwardPrecision backward_precision_ = BackwardPrecision::float32;
   PackedWeightCache packed_;
   std::uint64_t pack_count_ = 0;
   ForwardState state_;
@@ -116,5 +122,10 @@ class BinaryConv2d : public Module {
   bool surrogate_ = false;
   SurrogateAnchor anchor_;
 };
+
+// Sets the backward precision of every BinaryConv2d under `root` and returns how many there
+// are. bfloat16 on a CPU without AVX512_BF16 throws std::runtime_error: callers ask
+// usable_backward_precision() first and say when they fall back.
+int set_binary_backward_precision(Module& root, BackwardPrecision precision);
 
 }  // namespace bitnas
