@@ -7,7 +7,7 @@
 
 #include "data/augmentation.hpp"
 #include "evaluators/lr_schedule.hpp"
-#include "ops/kernels/float_conv.hpp"
+#include "ops/kernels/backward_precision.hpp"
 #include "search_spaces/yaml_reader.hpp"
 
 namespace bitnas {

@@ -83,9 +83,10 @@ void expect_same_tensors(const std::map<std::string, Tensor>& a,
     EXPECT_EQ(t.shape(), u.shape()) << name;
     ASSERT_EQ(t.numel(), u.numel()) << name;
     // memcmp on an empty tensor's null data() is undefined (UBSan reports it).
-    if (t.numel() > 0)
+    if (t.numel() > 0) {
       EXPECT_EQ(0, std::memcmp(t.data(), u.data(), static_cast<std::size_t>(t.numel()) * 4))
           << name;
+    }
   }
 }
 

@@ -117,7 +117,8 @@ class CommitPointTest : public ::testing::Test {
     ASSERT_GT(count.seen, 8) << "too few write boundaries seen";
     for (int k = 0; k < count.seen; ++k) {
       const std::string run = "cut" + std::to_string(k);
-      FaultPlan cut{k};
+      FaultPlan cut;
+      cut.crash_at = k;
       cut.install();
       EXPECT_THROW(once(run, false), InjectedCrash) << "boundary " << k;
       set_fault_hook({});

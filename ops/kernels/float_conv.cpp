@@ -8,7 +8,6 @@
 
 #include "ops/core/aligned_allocator.hpp"
 #include "ops/core/eigen_view.hpp"
-#include "ops/kernels/cpu_features.hpp"
 #include "ops/kernels/im2col.hpp"
 
 namespace bitnas {
@@ -33,23 +32,6 @@ using Scratch = std::vector<float, DefaultInitAlignedAllocator<float>>;
 constexpr int kReductionChunks = 8;
 
 }  // namespace
-
-const char* to_string(BackwardPrecision precision) {
-  return precision == BackwardPrecision::bfloat16 ? "bfloat16" : "float32";
-}
-
-BackwardPrecision parse_backward_precision(const std::string& name) {
-  if (name == "float32") return BackwardPrecision::float32;
-  if (name == "bfloat16") return BackwardPrecision::bfloat16;
-  throw std::invalid_argument("unknown backward precision '" + name +
-                              "' (expected float32 or bfloat16)");
-}
-
-BackwardPrecision usable_backward_precision(BackwardPrecision requested) {
-  return requested == BackwardPrecision::bfloat16 && !bf16_dot_supported()
-             ? BackwardPrecision::float32
-             : requested;
-}
 
 Tensor float_conv_forward(const Tensor& x, const Tensor& w, const ConvGeometry& g,
                           float pad_value) {
