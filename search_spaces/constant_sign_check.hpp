@@ -1,7 +1,7 @@
 #pragma once
-// SPEC §2: sign() applied straight to a ReLU output is constant +1 (unless a shortcut was
-// added in between), so the binary conv after it sees no information. A model with that
-// pattern gets a warning; it is legal, just almost certainly not what was meant.
+// docs/DESIGN.md, Layer orders: sign() applied straight to a ReLU output is constant +1 (unless a
+// shortcut was added in between), so the binary conv after it sees no information. A model with
+// that pattern gets a warning; it is legal, just almost certainly not what was meant.
 #include <string>
 #include <vector>
 

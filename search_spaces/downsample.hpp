@@ -1,7 +1,7 @@
 #pragma once
 // How a real-valued shortcut crosses a stride (and usually a widening): the six Downsample
-// variants of SPEC §3, shared by per-op shortcuts, skip_connect, block shortcuts and the
-// cell shortcut.
+// variants of docs/DESIGN.md (Shortcuts and downsamples), shared by per-op shortcuts, skip_connect,
+// block shortcuts and the cell shortcut.
 #include <memory>
 
 #include "ops/core/module.hpp"

@@ -1,5 +1,6 @@
-// Candidate binary convolutions (SPEC §4): 1x1 / 3x3 / 5x5, dilated 3x3 / 5x5, grouped 3x3,
-// each plain and with the per-op real-valued shortcut (`_skip`), plus aw_nas's names for them.
+// Candidate binary convolutions (docs/DESIGN.md, The cell space): 1x1 / 3x3 / 5x5, dilated 3x3 /
+// 5x5, grouped 3x3, each plain and with the per-op real-valued shortcut (`_skip`), plus aw_nas's
+// names for them.
 #include <string>
 
 #include "search_spaces/binary_conv_unit.hpp"

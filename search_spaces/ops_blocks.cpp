@@ -1,5 +1,6 @@
-// Block ops (SPEC §3/§4): whole residual / VGG blocks as one candidate op, so a linear
-// network is a 1-node cell. Built from BinaryConvUnit and the shared shortcut.
+// Block ops (docs/DESIGN.md, The baselines and The cell space): whole residual / VGG blocks as one
+// candidate op, so a linear network is a 1-node cell. Built from BinaryConvUnit and the shared
+// shortcut.
 #include "ops/layers/identity.hpp"
 #include "ops/layers/max_pool2d.hpp"
 #include "search_spaces/binary_conv_unit.hpp"

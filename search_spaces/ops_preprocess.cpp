@@ -1,5 +1,5 @@
-// Cell preprocess ops (SPEC §4): map a cell input to the cell width C, DARTS style, in full
-// precision or binary, or not at all.
+// Cell preprocess ops (docs/DESIGN.md, The cell space): map a cell input to the cell width C, DARTS
+// style, in full precision or binary, or not at all.
 #include <stdexcept>
 #include <string>
 
@@ -53,7 +53,7 @@ std::unique_ptr<Module> factorized_reduce(int c_in, int c_out, int stride,
 
 // The binary counterpart: the two 1x1 convs are binary units in the space's layer order,
 // which place the BN (and ReLU). DARTS' leading ReLU is dropped: sign() of a ReLU output is
-// constant +1 (SPEC §2), so the convs would see no information.
+// constant +1 (docs/DESIGN.md, Layer orders), so the convs would see no information.
 std::unique_ptr<Module> bin_factorized_reduce(int c_in, int c_out, int stride,
                                               const OpContext& context) {
   require_factorizable(c_out, stride);
