@@ -67,6 +67,10 @@ ConvShape same_padded(int kernel, int stride, int dilation = 1, int groups = 1);
 // The space's binary conv knobs with `shape` filled in.
 BinaryConv2dOptions binary_conv_options(const BinaryOpSettings& settings, const ConvShape& shape);
 
+// The cost of one unit in OpDoc's notation, given its binary weight count as a formula:
+// those weights, BOPs = weights * H' * W', and the unit's BN, whose width the layer order sets.
+std::string binary_conv_unit_cost(const std::string& weights);
+
 // A unit with the space's conv knobs and BN eps.
 std::unique_ptr<BinaryConvUnit> make_binary_conv_unit(int c_in, int c_out, const ConvShape& shape,
                                                       LayerOrder order,

@@ -23,6 +23,9 @@ namespace bitnas {
 std::unique_ptr<Module> make_downsample(Downsample kind, int c_in, int c_out, int stride,
                                         const OpContext& context);
 
+// The cost of make_shortcut in OpDoc's notation, for every downsample variant.
+std::string shortcut_cost();
+
 // Identity when stride is 1 and the widths agree, else the space's downsample: what
 // skip_connect, per-op and block shortcuts are.
 std::unique_ptr<Module> make_shortcut(int c_in, int c_out, int stride, const OpContext& context);

@@ -70,18 +70,33 @@ std::unique_ptr<Module> identity(int c_in, int c_out, int stride, const OpContex
 }  // namespace
 
 void register_preprocess_ops(OpTable& table) {
-  table.add("relu_conv_bn_1x1", "full-precision ReLU, Conv1x1, BN (DARTS preprocess)", false,
-            relu_conv_bn_1x1);
-  table.add("bin_conv_bn_1x1", "binary conv 1x1 in the space's layer order", true, bin_conv_bn_1x1);
+  table.add("relu_conv_bn_1x1",
+            {"full-precision ReLU, Conv1x1, BN (DARTS preprocess)", "stride from the caller",
+             "fp c_in*c_out + BN(c_out); FLOPs c_in*c_out * H' * W'"},
+            false, relu_conv_bn_1x1);
+  table.add("bin_conv_bn_1x1",
+            {"binary conv 1x1 in the space's layer order",
+             "stride from the caller; layer order and conv knobs from binary_op",
+             binary_conv_unit_cost("c_out*c_in")},
+            true, bin_conv_bn_1x1);
   table.add("factorized_reduce",
-            "full-precision DARTS factorized reduce: ReLU, two 1x1 stride-2 convs (the second "
-            "on the one-pixel-shifted input), concat, BN",
+            {"full-precision DARTS factorized reduce: ReLU, two 1x1 stride-2 convs (the second "
+             "on the one-pixel-shifted input), concat, BN",
+             "needs stride 2 and an even c_out; each conv gives c_out / 2 channels",
+             "fp c_in*c_out + BN(c_out); FLOPs c_in*c_out * H' * W'"},
             false, factorized_reduce);
   table.add("bin_factorized_reduce",
-            "binary factorized reduce: two binary 1x1 stride-2 units (the second on the "
-            "one-pixel-shifted input), concatenated",
+            {"binary factorized reduce: two binary 1x1 stride-2 units (the second on the "
+             "one-pixel-shifted input), concatenated",
+             "needs stride 2 and an even c_out; each unit gives c_out / 2 channels, in the "
+             "space's layer order",
+             "binary c_in*c_out; BOPs (c_in*c_out) * H' * W'; fp 2 BN(c_in) in bn_conv_relu / "
+             "bn_relu_conv, BN(c_out) in conv_bn_relu / sign_conv_bn"},
             true, bin_factorized_reduce);
-  table.add("identity", "no preprocessing (stride 1, equal widths)", false, identity);
+  table.add("identity",
+            {"no preprocessing (stride 1, equal widths)", "needs stride 1 and c_in == c_out",
+             "nothing: no weights, no multiply-accumulates"},
+            false, identity);
 }
 
 }  // namespace bitnas
