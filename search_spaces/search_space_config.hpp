@@ -46,12 +46,14 @@ const char* to_string(Preprocess v);
 
 // Settings every binary op of the space shares.
 struct BinaryOpSettings {
+  bool operator==(const BinaryOpSettings&) const = default;
   LayerOrder layer_order = LayerOrder::bn_conv_relu;
   BinaryConv2dOptions conv;  // kernel/stride/padding/dilation/groups are set per op
   float bn_eps = 1e-5f;
 };
 
 struct SearchSpaceConfig {
+  bool operator==(const SearchSpaceConfig&) const = default;
   std::string source;  // file the section came from, for messages
   int num_cell_groups = 2;
   int num_init_nodes = 2;

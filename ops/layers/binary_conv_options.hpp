@@ -37,6 +37,7 @@ WeightSte parse_weight_ste(const std::string& name);
 OutputOffset parse_output_offset(const std::string& name);
 
 struct BinaryConv2dOptions {
+  bool operator==(const BinaryConv2dOptions&) const = default;
   int kernel = 3;
   int stride = 1;
   int padding = 1;
