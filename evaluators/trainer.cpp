@@ -208,7 +208,7 @@ TrainOutcome train(const TrainRequest& request, TrainingProgress& progress) {
       state.history.push_back(m);
       state.completed_epochs = epoch + 1;
       run.commit_epoch(make_checkpoint(model, *optimizer, state, request, config_hash, arch),
-                       [&](ResultsDb& d) { d.record_epoch(*run.run_id(), m); });
+                       metrics_row(m), [&](ResultsDb& d) { d.record_epoch(*run.run_id(), m); });
       progress.epoch_done(m, tc.epochs);
     }
   });

@@ -12,7 +12,7 @@ namespace bitnas {
 // One message per binary conv whose sign input comes straight from a ReLU, naming it.
 std::vector<std::string> constant_sign_inputs(Module& model);
 
-// Logs constant_sign_inputs(model) as one spdlog warning (first few names and a count).
+// Logs constant_sign_inputs(model) as one warning on the log channel (first few names and a count).
 void warn_about_constant_signs(Module& model);
 
 }  // namespace bitnas
