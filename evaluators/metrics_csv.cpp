@@ -6,20 +6,14 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "ops/core/exact_text.hpp"
 #include "storage/atomic_file.hpp"
 
 namespace bitnas {
 
 namespace {
 
-template <typename Metrics>
-struct Column {
-  const char* name;
-  std::optional<double> Metrics::* member;
-};
-
-// The columns, in file order; the names are the database's column names.
-constexpr std::array<Column<EpochMetrics>, 8> kTrainColumns{{
+constexpr std::array<MetricColumn<EpochMetrics>, 8> kTrainColumns{{
     {"train_loss", &EpochMetrics::train_loss},
     {"train_acc", &EpochMetrics::train_acc},
     {"valid_loss", &EpochMetrics::valid_loss},
@@ -29,7 +23,7 @@ constexpr std::array<Column<EpochMetrics>, 8> kTrainColumns{{
     {"images_per_s", &EpochMetrics::images_per_s},
     {"wall_s", &EpochMetrics::wall_s},
 }};
-constexpr std::array<Column<SearchEpochMetrics>, 7> kSearchColumns{{
+constexpr std::array<MetricColumn<SearchEpochMetrics>, 7> kSearchColumns{{
     {"supernet_loss", &SearchEpochMetrics::supernet_loss},
     {"supernet_acc", &SearchEpochMetrics::supernet_acc},
     {"mean_reward", &SearchEpochMetrics::mean_reward},
@@ -39,24 +33,23 @@ constexpr std::array<Column<SearchEpochMetrics>, 7> kSearchColumns{{
     {"wall_s", &SearchEpochMetrics::wall_s},
 }};
 
-template <typename Metrics, std::size_t N>
-MetricsRow row_of(const Metrics& m, const std::array<Column<Metrics>, N>& columns) {
+template <typename Metrics>
+MetricsRow row_of(const Metrics& m, std::span<const MetricColumn<Metrics>> columns) {
   MetricsRow row;
   row.epoch = m.epoch;
   for (const auto& c : columns) row.values.emplace_back(c.name, m.*c.member);
   return row;
 }
 
-std::string exact(double v) {
-  std::array<char, 32> buffer{};
-  const auto end = std::to_chars(buffer.data(), buffer.data() + buffer.size(), v).ptr;
-  return std::string(buffer.data(), end);
-}
-
 }  // namespace
 
-MetricsRow metrics_row(const EpochMetrics& m) { return row_of(m, kTrainColumns); }
-MetricsRow metrics_row(const SearchEpochMetrics& m) { return row_of(m, kSearchColumns); }
+std::span<const MetricColumn<EpochMetrics>> train_metric_columns() { return kTrainColumns; }
+std::span<const MetricColumn<SearchEpochMetrics>> search_metric_columns() {
+  return kSearchColumns;
+}
+
+MetricsRow metrics_row(const EpochMetrics& m) { return row_of(m, train_metric_columns()); }
+MetricsRow metrics_row(const SearchEpochMetrics& m) { return row_of(m, search_metric_columns()); }
 
 std::filesystem::path metrics_csv_path(const std::filesystem::path& run_dir) {
   return run_dir / "metrics.csv";
@@ -71,7 +64,7 @@ void append_metrics_row(const std::filesystem::path& file, const MetricsRow& row
     out << '\n';
   }
   out << row.epoch;
-  for (const auto& [name, value] : row.values) out << ',' << (value ? exact(*value) : "");
+  for (const auto& [name, value] : row.values) out << ',' << (value ? exact_text(*value) : "");
   out << '\n';
   out.flush();
   if (!out) throw std::runtime_error(file.string() + ": cannot append the epoch's metrics");

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,6 +14,18 @@
 #include "storage/result_records.hpp"
 
 namespace bitnas {
+
+// One per-epoch metric: its column name (the database's) and where a metrics record holds it.
+template <typename Metrics>
+struct MetricColumn {
+  const char* name;
+  std::optional<double> Metrics::* member;
+};
+
+// The columns in file order, after `epoch`; the checkpoint's epoch history uses the training
+// ones in the same order.
+std::span<const MetricColumn<EpochMetrics>> train_metric_columns();
+std::span<const MetricColumn<SearchEpochMetrics>> search_metric_columns();
 
 struct MetricsRow {
   std::int64_t epoch = 0;  // 0-based, as the database counts

@@ -8,6 +8,7 @@
 #include "evaluators/train_request.hpp"
 #include "nas/config_key_docs.hpp"
 #include "nas/search/search_config.hpp"
+#include "ops/core/exact_text.hpp"
 #include "search_spaces/genotype_printer.hpp"
 #include "search_spaces/genotype_space.hpp"
 #include "search_spaces/model_spec.hpp"
@@ -18,14 +19,9 @@ namespace {
 
 constexpr std::size_t kCommentColumn = 44;
 
-template <typename T>
-std::string flow_list(const std::vector<T>& values) {
+std::string name_list_text(const std::vector<std::string>& names) {
   std::string text = "[";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i) text += ", ";
-    if constexpr (std::is_same_v<T, int>) text += std::to_string(values[i]);
-    else text += values[i];
-  }
+  for (std::size_t i = 0; i < names.size(); ++i) text += (i ? ", " : "") + names[i];
   return text + "]";
 }
 
@@ -34,8 +30,8 @@ std::map<std::string, std::string> required_values(SampleConfigKind kind,
                                                    const std::string& controller) {
   const SearchSpaceConfig space = default_search_space();
   std::map<std::string, std::string> values{
-      {"search_space.cell_layout", flow_list(space.cell_layout)},
-      {"search_space.primitives", flow_list(space.primitives)}};
+      {"search_space.cell_layout", int_list_text(space.cell_layout)},
+      {"search_space.primitives", name_list_text(space.primitives)}};
   if (kind == SampleConfigKind::search) {
     values["controller.type"] = controller;
   } else {

@@ -1,6 +1,5 @@
 #include "search_spaces/yaml_reader.hpp"
 
-#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -12,6 +11,7 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/parser.h>
 
+#include "ops/core/exact_text.hpp"
 #include "ops/core/regular_file.hpp"
 
 namespace bitnas {
@@ -161,21 +161,6 @@ namespace {
 
 thread_local ConfigKeyRecording* active_recording = nullptr;
 
-// Shortest text that reads back as the same double.
-std::string yaml_number(double v) {
-  char buffer[64];
-  const auto end = std::to_chars(buffer, buffer + sizeof buffer, v).ptr;
-  std::string text(buffer, end);
-  return text;
-}
-
-std::string yaml_int_list(const std::vector<int>& values) {
-  std::string text = "[";
-  for (std::size_t i = 0; i < values.size(); ++i)
-    text += (i ? ", " : "") + std::to_string(values[i]);
-  return text + "]";
-}
-
 }  // namespace
 
 ConfigKeyRecording::ConfigKeyRecording() : outer_(active_recording) { active_recording = this; }
@@ -297,7 +282,7 @@ double ConfigSection::get_double(const std::string& key) const {
 }
 
 double ConfigSection::get_double(const std::string& key, double fallback) const {
-  record(key, yaml_number(fallback), false);
+  record(key, exact_text(fallback), false);
   return given(key) ? get_double(key) : fallback;
 }
 
@@ -352,7 +337,7 @@ std::vector<int> ConfigSection::get_int_list(const std::string& key) const {
 
 std::vector<int> ConfigSection::get_int_list(const std::string& key,
                                             const std::vector<int>& fallback) const {
-  record(key, yaml_int_list(fallback), false);
+  record(key, int_list_text(fallback), false);
   return given(key) ? get_int_list(key) : fallback;
 }
 
