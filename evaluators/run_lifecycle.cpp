@@ -171,6 +171,7 @@ void RunLifecycle::guard(const std::function<void()>& body) {
 
 void RunLifecycle::finish(const std::function<void(ResultsDb&)>& rows) {
   stop_heartbeat();
+  logger().debug("finished");
   if (!db_ || !run_id_) return;
   if (db_->get_run(*run_id_).status == RunStatus::finished) return;  // reported, not rerun
   Transaction t = db_->transaction();

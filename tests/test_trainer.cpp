@@ -8,6 +8,7 @@
 
 #include "evaluators/epoch_history.hpp"
 #include "evaluators/metrics_csv.hpp"
+#include "ops/core/exact_text.hpp"
 #include "ops/core/log.hpp"
 #include "evaluators/interrupt.hpp"
 #include "evaluators/lr_schedule.hpp"
@@ -234,6 +235,9 @@ TEST_F(TrainerTest, RunDirectoryKeepsRunLogAndMetricsWithoutDuplicateRows) {
   EXPECT_NE(log.find("starting"), std::string::npos) << log;
   EXPECT_NE(log.find("interrupted"), std::string::npos) << log;
   EXPECT_NE(log.find("continuing after epoch 1"), std::string::npos) << log;
+  EXPECT_NE(log.find("test top-1 " + exact_text(out.test_accuracy) + " "), std::string::npos)
+      << log;
+  EXPECT_NE(log.find("finished"), std::string::npos) << log;
 }
 
 TEST(MetricsCsv, TrimKeepsTheHeaderAndCommittedEpochs) {
