@@ -20,7 +20,8 @@ void register_gen_sample_config_command(CLI::App& app) {
                   "controller type of the search sample: random (default), evolution, "
                   "reinforce or differentiable");
   cmd->callback([kind, controller, controller_option] {
-    const SampleConfigKind k = *kind == "train" ? SampleConfigKind::train : SampleConfigKind::search;
+    const SampleConfigKind k =
+        *kind == "train" ? SampleConfigKind::train : SampleConfigKind::search;
     if (k == SampleConfigKind::train && controller_option->count() > 0)
       throw std::invalid_argument("--controller applies to search configs only");
     std::cout << sample_config_yaml(k, *controller);

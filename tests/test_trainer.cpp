@@ -220,7 +220,8 @@ TEST_F(TrainerTest, RunDirectoryKeepsRunLogAndMetricsWithoutDuplicateRows) {
 
   const std::vector<std::string> rows = lines_of(metrics_csv_path(dir));
   ASSERT_EQ(rows.size(), 4u);
-  EXPECT_EQ(rows[0], "epoch,train_loss,train_acc,valid_loss,valid_acc,test_acc,lr,images_per_s,wall_s");
+  EXPECT_EQ(rows[0],
+            "epoch,train_loss,train_acc,valid_loss,valid_acc,test_acc,lr,images_per_s,wall_s");
   for (int e = 0; e < 3; ++e) {
     std::istringstream fields(rows[static_cast<std::size_t>(e) + 1]);
     std::string epoch, train_loss;
