@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Times PyTorch training steps and evaluation forwards of the two baselines of `bitnas bench train`.
 
-The networks are built here in plain PyTorch to match SPEC section 3 and configs/baselines/*.yaml
-at full width (layer_channels 64, 64, 64, 128, 128, 256, 256, 512, 512; cell_layout
-[0, 0, 1, 0, 1, 0, 1, 0], cells 3, 5 and 7 reduce with stride 2):
+The networks are built here in plain PyTorch to match docs/DESIGN.md (The baselines) and
+configs/baselines/*.yaml at full width (layer_channels 64, 64, 64, 128, 128, 256, 256, 512, 512;
+cell_layout [0, 0, 1, 0, 1, 0, 1, 0], cells 3, 5 and 7 reduce with stride 2):
 
   xnor_resnet18 (AWNAS XNOR ResNet18): stem Conv3x3 -> BN -> ReLU; each cell
       n1 = unit(x) + skip(x), out = unit(n1) + n1, a unit being BN -> binary conv 3x3 -> ReLU

@@ -35,6 +35,7 @@ enum class ControllerKind { random, evolution, reinforce, differentiable };
 const char* to_string(ControllerKind kind);
 
 struct ControllerConfig {
+  bool operator==(const ControllerConfig&) const = default;
   ControllerKind kind = ControllerKind::random;
   EvolutionSettings evolution;
   ReinforceSettings reinforce;

@@ -5,13 +5,11 @@
 #include <string>
 
 #include "controllers/controller.hpp"
+#include "ops/core/exact_text.hpp"
 
 namespace bitnas {
 
-// Shortest text that reads back to exactly `value` (std::to_chars), independent of locale.
-std::string exact_text(double value);
-// Inverse of exact_text; throws std::invalid_argument naming `what` for anything else.
-double parse_exact_double(const std::string& text, const std::string& what);
+// exact_text / parse_exact_double (ops/core/exact_text.hpp) write and read its numbers.
 
 // Every controller stamps its type_name() into the state ...
 void stamp_state_type(ControllerState& state, const std::string& type);

@@ -1,7 +1,7 @@
 #pragma once
-// The derive rule of differentiable search (DARTS, SPEC §7): for every cell group and internal
-// node, rank the node's incoming supernet edges by their strongest op weight and keep the top
-// num_node_inputs, each with its strongest op.
+// The derive rule of differentiable search (DARTS; docs/DESIGN.md, Weight sharing and controllers):
+// for every cell group and internal node, rank the node's incoming supernet edges by their
+// strongest op weight and keep the top num_node_inputs, each with its strongest op.
 //
 // - let_none_win false (DARTS): `none` takes part in neither the ranking nor the op choice.
 // - let_none_win true (BNAS, where the zero op is a real choice for binary cells): `none`

@@ -26,6 +26,7 @@ enum class DifferentiableMode { darts, gdas };
 const char* to_string(DifferentiableMode mode);
 
 struct DifferentiableSettings {
+  bool operator==(const DifferentiableSettings&) const = default;
   DifferentiableMode mode = DifferentiableMode::darts;
   double lr = 3e-4;
   double beta1 = 0.5, beta2 = 0.999;  // DARTS's architecture optimizer

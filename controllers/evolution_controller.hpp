@@ -21,6 +21,7 @@ namespace bitnas {
 enum class EvolutionSelection { reward, pareto };
 
 struct EvolutionSettings {
+  bool operator==(const EvolutionSettings&) const = default;
   int population_size = 100;
   int tournament_size = 25;
   EvolutionSelection selection = EvolutionSelection::reward;

@@ -18,6 +18,7 @@
 namespace bitnas {
 
 struct ReinforceSettings {
+  bool operator==(const ReinforceSettings&) const = default;
   int hidden_size = 64;
   double lr = 3.5e-4;
   double beta1 = 0.9, beta2 = 0.999;  // Adam on the policy

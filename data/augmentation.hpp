@@ -8,6 +8,7 @@
 namespace bitnas {
 
 struct AugmentationOptions {
+  bool operator==(const AugmentationOptions&) const = default;
   bool random_crop = false;
   int crop_padding = 4;  // P, >= 0
   bool horizontal_flip = false;

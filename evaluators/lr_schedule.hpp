@@ -12,6 +12,7 @@ enum class LrScheduleKind { constant, cosine, step };
 const char* to_string(LrScheduleKind kind);
 
 struct LrScheduleConfig {
+  bool operator==(const LrScheduleConfig&) const = default;
   LrScheduleKind kind = LrScheduleKind::cosine;
   double base_lr = 1e-3;
   double min_lr = 0.0;              // cosine floor

@@ -12,6 +12,7 @@ enum class BnMode { train, recalibrate };
 const char* to_string(BnMode mode);
 
 struct EvaluatorConfig {
+  bool operator==(const EvaluatorConfig&) const = default;
   BnMode bn_mode = BnMode::recalibrate;
   int recalibration_images = 2048;  // recalibrate: training images that re-estimate BN statistics
   int batch_size = 256;             // images in one reward batch
@@ -32,6 +33,7 @@ enum class ObjectiveKind { accuracy, ops_budget };
 enum class BudgetMode { reject, penalty };
 
 struct ObjectiveConfig {
+  bool operator==(const ObjectiveConfig&) const = default;
   ObjectiveKind kind = ObjectiveKind::accuracy;
   double min_ops = 0.0;  // 0: no floor
   double max_ops = 0.0;  // 0: no ceiling

@@ -74,6 +74,12 @@ RunLifecycle::RunLifecycle(RunSpec spec, std::function<void(const std::string&)>
                                " run of that directory in the database)");
   }
   std::filesystem::create_directories(spec_.run_dir);
+  trim_metrics_csv(metrics_csv_path(spec_.run_dir), checkpoint_ ? checkpoint_->epoch : 0);
+  log_file_.emplace(spec_.run_dir);
+  logger().debug("{} '{}' in {}: seed {}, {} threads, {} epochs, {}", kind, spec_.name,
+              spec_.run_dir.string(), spec_.seed, active_thread_count(), spec_.epochs,
+              checkpoint_ ? "continuing after epoch " + std::to_string(checkpoint_->epoch)
+                          : std::string("starting"));
 }
 
 RunLifecycle::~RunLifecycle() { stop_heartbeat(); }
@@ -129,8 +135,9 @@ void RunLifecycle::start(RunPosition position) {
   start_heartbeat();
 }
 
-void RunLifecycle::commit_epoch(Checkpoint checkpoint,
+void RunLifecycle::commit_epoch(Checkpoint checkpoint, const MetricsRow& metrics,
                                 const std::function<void(ResultsDb&)>& rows) {
+  append_metrics_row(metrics_csv_path(spec_.run_dir), metrics);
   if (run_id_) checkpoint.strings["run_id"] = std::to_string(*run_id_);
   const SavedCheckpoint saved = save_checkpoint(checkpoint_path_, checkpoint);
   if (!db_) return;
@@ -149,7 +156,12 @@ void RunLifecycle::guard(const std::function<void()>& body) {
     stop_heartbeat();
     throw;
   } catch (const Interrupted&) {
+    logger().debug("interrupted");
     mark(RunStatus::interrupted);
+    throw;
+  } catch (const std::exception& e) {
+    logger().debug("failed: {}", e.what());  // the terminal gets it from main, once
+    mark(RunStatus::failed);
     throw;
   } catch (...) {
     mark(RunStatus::failed);
@@ -159,6 +171,7 @@ void RunLifecycle::guard(const std::function<void()>& body) {
 
 void RunLifecycle::finish(const std::function<void(ResultsDb&)>& rows) {
   stop_heartbeat();
+  logger().debug("finished");
   if (!db_ || !run_id_) return;
   if (db_->get_run(*run_id_).status == RunStatus::finished) return;  // reported, not rerun
   Transaction t = db_->transaction();

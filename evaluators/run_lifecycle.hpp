@@ -22,6 +22,8 @@
 
 #include <tbb/global_control.h>
 
+#include "evaluators/metrics_csv.hpp"
+#include "ops/core/log.hpp"
 #include "storage/checkpoint.hpp"
 #include "storage/result_records.hpp"
 #include "storage/results_db.hpp"
@@ -73,9 +75,12 @@ class RunLifecycle {
   ResultsDb* db() { return db_ ? &*db_ : nullptr; }
   std::optional<std::int64_t> run_id() const { return run_id_; }
 
-  // The commit point: writes `checkpoint` (stamped with the run id) atomically, then in one
-  // transaction `rows` and the checkpoint's row.
-  void commit_epoch(Checkpoint checkpoint, const std::function<void(ResultsDb&)>& rows);
+  // The commit point: appends `metrics` to the run directory's metrics.csv, writes
+  // `checkpoint` (stamped with the run id) atomically, then in one transaction `rows` and the
+  // checkpoint's row. The constructor cut metrics.csv back to the checkpoint's epochs, so a
+  // row whose checkpoint a crash lost is not there twice.
+  void commit_epoch(Checkpoint checkpoint, const MetricsRow& metrics,
+                    const std::function<void(ResultsDb&)>& rows);
   // Runs `body`; an exception marks the run interrupted (Interrupted) or failed (anything
   // else) and propagates unchanged, even when the database cannot record the status. An
   // injected crash (tests) records nothing, as a killed process would not.
@@ -91,6 +96,7 @@ class RunLifecycle {
   RunSpec spec_;
   std::function<void(const std::string&)> message_;
   std::unique_ptr<tbb::global_control> thread_limit_;
+  std::optional<RunLogFile> log_file_;  // run.log in the run directory, while the run lives
   std::filesystem::path checkpoint_path_;
   std::optional<Checkpoint> checkpoint_;
   bool finished_before_ = false;

@@ -28,6 +28,7 @@ enum class DatasetKind { fashion_mnist, idx, cifar10, cifar100 };
 const char* to_string(DatasetKind kind);
 
 struct DataConfig {
+  bool operator==(const DataConfig&) const = default;
   DatasetKind dataset = DatasetKind::fashion_mnist;
   std::string dir;              // empty: the dataset's default (Fashion-MNIST's Debian path)
   double valid_fraction = 0.1;  // carved from the training set; the test set stays apart
@@ -41,6 +42,7 @@ enum class OptimizerKind { sgd, adam, adamw };
 const char* to_string(OptimizerKind kind);
 
 struct OptimizerConfig {
+  bool operator==(const OptimizerConfig&) const = default;
   OptimizerKind kind = OptimizerKind::adam;
   double weight_decay = 0.0;  // never applied to binary latent weights nor BN (BMXNet)
   double momentum = 0.9;      // sgd
@@ -49,6 +51,7 @@ struct OptimizerConfig {
 };
 
 struct TrainerConfig {
+  bool operator==(const TrainerConfig&) const = default;
   int epochs = 10;
   int batch_size = 128;
   int eval_batch_size = 256;

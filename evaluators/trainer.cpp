@@ -13,7 +13,9 @@
 #include "evaluators/lr_schedule.hpp"
 #include "evaluators/optimizer_factory.hpp"
 #include "evaluators/training_data.hpp"
+#include "ops/core/exact_text.hpp"
 #include "ops/core/fnv_hash.hpp"
+#include "ops/core/log.hpp"
 #include "ops/layers/binary_conv2d.hpp"
 #include "ops/layers/cross_entropy.hpp"
 #include "ops/optim/grad_clip.hpp"
@@ -217,7 +219,7 @@ TrainOutcome train(const TrainRequest& request, TrainingProgress& progress) {
       state.history.push_back(m);
       state.completed_epochs = epoch + 1;
       run.commit_epoch(make_checkpoint(model, *optimizer, state, request, config_hash, arch),
-                       [&](ResultsDb& d) { d.record_epoch(*run.run_id(), m); });
+                       metrics_row(m), [&](ResultsDb& d) { d.record_epoch(*run.run_id(), m); });
       progress.epoch_done(m, tc.epochs);
     }
   });
@@ -233,6 +235,10 @@ TrainOutcome train(const TrainRequest& request, TrainingProgress& progress) {
     outcome.test_loss = test.loss;
     if (!data.valid_indices.empty()) outcome.valid_accuracy = evaluate(model, valid_loader).accuracy;
     outcome.epochs = state.history;
+    // The command prints the result after the run; run.log keeps it too.
+    logger().debug("test top-1 {} (loss {}), valid top-1 {}", exact_text(test.accuracy),
+                   exact_text(test.loss),
+                   outcome.valid_accuracy ? exact_text(*outcome.valid_accuracy) : "-");
     run.finish([&](ResultsDb& d) {
       const std::int64_t id = *run.run_id();
       d.record_result(id, ResultInfo{genotype_id, "top1", "test", test.accuracy});

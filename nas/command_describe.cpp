@@ -1,5 +1,5 @@
-// `bitnas describe MODEL`: builds the network and prints its cost accounting (SPEC §6) per
-// layer and in total, with the canonical genotype hash.
+// `bitnas describe MODEL`: builds the network and prints its cost accounting (docs/DESIGN.md, Cost
+// accounting; docs/COST.md) per layer and in total, with the canonical genotype hash.
 #include <nlohmann/json.hpp>
 
 #include <cmath>

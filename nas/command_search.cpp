@@ -7,6 +7,7 @@
 #include "evaluators/interrupt.hpp"
 #include "evaluators/memory_budget.hpp"
 #include "nas/commands.hpp"
+#include "ops/core/log.hpp"
 #include "nas/run_options.hpp"
 #include "nas/search/search_run.hpp"
 #include "nas/search_terminal_progress.hpp"
@@ -68,9 +69,9 @@ void run(const SearchArgs& a) {
   try {
     out = run_search(request, progress);
   } catch (const Interrupted&) {
-    std::cerr << "bitnas: interrupted; the last finished epoch is checkpointed in "
-              << request.run_dir.string()
-              << "; rerun the same command with --resume to continue\n";
+    logger().warn("bitnas: interrupted; the last finished epoch is checkpointed in {}; rerun the "
+               "same command with --resume to continue",
+               request.run_dir.string());
     throw;
   }
   if (out.was_finished) progress.message("this search had already finished; nothing to do");

@@ -7,6 +7,7 @@
 #include "evaluators/memory_budget.hpp"
 #include "evaluators/train_request.hpp"
 #include "nas/commands.hpp"
+#include "ops/core/log.hpp"
 #include "nas/genotype_file.hpp"
 #include "nas/run_options.hpp"
 #include "nas/terminal_progress.hpp"
@@ -78,9 +79,9 @@ void run_train(const TrainArgs& a) {
   try {
     outcome = train(request, progress);
   } catch (const Interrupted&) {
-    std::cerr << "bitnas: interrupted; the last finished epoch is checkpointed in "
-              << checkpoint_path(request.run_dir).string()
-              << "; rerun the same command with --resume to continue\n";
+    logger().warn("bitnas: interrupted; the last finished epoch is checkpointed in {}; rerun the "
+               "same command with --resume to continue",
+               checkpoint_path(request.run_dir).string());
     throw;
   }
   if (outcome.was_finished) progress.message("this run had already finished; nothing to train");

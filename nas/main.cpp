@@ -1,15 +1,13 @@
 // bitnas: the one command-line program. Subcommands register themselves (nas/commands.hpp).
-#include <spdlog/spdlog.h>
-
 #include <CLI/CLI.hpp>
 #include <exception>
-#include <iostream>
 #include <new>
 
 #include "evaluators/interrupt.hpp"
 #include "nas/commands.hpp"
 #include "nas/stop_signals.hpp"
 #include "nas/unknown_subcommand.hpp"
+#include "ops/core/log.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"BitNAS: neural architecture search over binary (1-bit) neural networks."};
@@ -25,10 +23,12 @@ int main(int argc, char** argv) {
   bitnas::cli::register_derive_command(app);
   bitnas::cli::register_sample_command(app);
   bitnas::cli::register_query_command(app);
+  bitnas::cli::register_ops_command(app);
+  bitnas::cli::register_gen_sample_config_command(app);
   bitnas::cli::install_stop_signal_handlers();
   if (argc > 1)
     if (const auto message = bitnas::cli::unknown_subcommand_message(app, argv[1])) {
-      std::cerr << "bitnas: error: " << *message << "\n";
+      bitnas::logger().error("bitnas: error: {}", *message);
       return 2;
     }
   try {
@@ -39,11 +39,11 @@ int main(int argc, char** argv) {
     return 130;  // the command said what to do next
   } catch (const std::bad_alloc&) {
     // Sizes are bounded and estimated before allocation; this is what slipped through.
-    std::cerr << "bitnas: error: out of memory; lower the config's sizes (channels, layers, "
-                 "batch_size) or free memory\n";
+    bitnas::logger().error("bitnas: error: out of memory; lower the config's sizes (channels, "
+                           "layers, batch_size) or free memory");
     return 1;
   } catch (const std::exception& e) {
-    std::cerr << "bitnas: error: " << e.what() << "\n";
+    bitnas::logger().error("bitnas: error: {}", e.what());
     return 1;
   }
   return 0;

@@ -5,16 +5,19 @@
 #include <cstdio>
 
 #include "nas/terminal_progress.hpp"
+#include "ops/core/log.hpp"
 
 namespace bitnas::cli {
 
-SearchTerminalProgress::SearchTerminalProgress(bool quiet) : quiet_(quiet), terminal_(isatty(2) == 1) {}
+SearchTerminalProgress::SearchTerminalProgress(bool quiet)
+    : quiet_(quiet), terminal_(isatty(2) == 1) {
+  set_terminal_quiet(quiet);
+}
 
 void SearchTerminalProgress::message(const std::string& text) {
-  if (quiet_) return;
   if (live_line_) std::fputs("\n", stderr);
   live_line_ = false;
-  std::fprintf(stderr, "%s\n", text.c_str());
+  logger().info(text);
 }
 
 void SearchTerminalProgress::step_done(const SearchProgressInfo& p) {
@@ -30,7 +33,6 @@ void SearchTerminalProgress::step_done(const SearchProgressInfo& p) {
 }
 
 void SearchTerminalProgress::epoch_done(const SearchEpochMetrics& m, int epochs) {
-  if (quiet_) return;
   if (live_line_) std::fputs("\r\033[K", stderr);
   live_line_ = false;
   // A warm-up epoch has no rewards and a frozen-supernet epoch no supernet loss: say so.
@@ -41,10 +43,11 @@ void SearchTerminalProgress::epoch_done(const SearchEpochMetrics& m, int epochs)
   if (m.mean_reward)
     std::snprintf(rewards, sizeof rewards, "reward mean %.4f best %.4f", *m.mean_reward,
                   m.best_reward.value_or(0.0));
-  std::fprintf(stderr, "epoch %lld/%d  %s  %s  %.1f samples/s  %s\n",
-               static_cast<long long>(m.epoch + 1), epochs, supernet, rewards,
-               m.samples_per_s.value_or(0.0), format_duration(m.wall_s.value_or(0.0)).c_str());
-  std::fflush(stderr);
+  char line[256];
+  std::snprintf(line, sizeof line, "epoch %lld/%d  %s  %s  %.1f samples/s  %s",
+                static_cast<long long>(m.epoch + 1), epochs, supernet, rewards,
+                m.samples_per_s.value_or(0.0), format_duration(m.wall_s.value_or(0.0)).c_str());
+  logger().info(line);
 }
 
 }  // namespace bitnas::cli

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "ops/core/log.hpp"
+
 namespace bitnas::cli {
 
 std::string format_duration(double seconds) {
@@ -18,7 +20,9 @@ std::string format_duration(double seconds) {
   return buffer;
 }
 
-TerminalProgress::TerminalProgress(bool quiet) : quiet_(quiet), terminal_(isatty(2) == 1) {}
+TerminalProgress::TerminalProgress(bool quiet) : quiet_(quiet), terminal_(isatty(2) == 1) {
+  set_terminal_quiet(quiet);
+}
 
 void TerminalProgress::end_live_line() {
   if (live_line_) std::fputs("\n", stderr);
@@ -26,9 +30,8 @@ void TerminalProgress::end_live_line() {
 }
 
 void TerminalProgress::message(const std::string& text) {
-  if (quiet_) return;
   end_live_line();
-  std::fprintf(stderr, "%s\n", text.c_str());
+  logger().info(text);
 }
 
 void TerminalProgress::batch_done(const BatchProgress& p) {
@@ -48,7 +51,6 @@ void TerminalProgress::batch_done(const BatchProgress& p) {
 }
 
 void TerminalProgress::epoch_done(const EpochMetrics& m, int epochs) {
-  if (quiet_) return;
   if (live_line_) std::fputs("\r\033[K", stderr);
   live_line_ = false;
   std::string valid;
@@ -57,14 +59,14 @@ void TerminalProgress::epoch_done(const EpochMetrics& m, int epochs) {
     std::snprintf(buffer, sizeof buffer, "  valid %.2f%%", 100.0 * *m.valid_acc);
     valid = buffer;
   }
-  std::fprintf(stderr,
-               "epoch %lld/%d  train loss %.4f acc %.2f%%%s  test %.2f%%  lr %.3g  %.0f img/s  "
-               "%s\n",
-               static_cast<long long>(m.epoch + 1), epochs, m.train_loss.value_or(0.0),
-               100.0 * m.train_acc.value_or(0.0), valid.c_str(), 100.0 * m.test_acc.value_or(0.0),
-               m.lr.value_or(0.0), m.images_per_s.value_or(0.0),
-               format_duration(m.wall_s.value_or(0.0)).c_str());
-  std::fflush(stderr);
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "epoch %lld/%d  train loss %.4f acc %.2f%%%s  test %.2f%%  lr %.3g  %.0f img/s  %s",
+                static_cast<long long>(m.epoch + 1), epochs, m.train_loss.value_or(0.0),
+                100.0 * m.train_acc.value_or(0.0), valid.c_str(),
+                100.0 * m.test_acc.value_or(0.0), m.lr.value_or(0.0),
+                m.images_per_s.value_or(0.0), format_duration(m.wall_s.value_or(0.0)).c_str());
+  logger().info(line);
 }
 
 }  // namespace bitnas::cli

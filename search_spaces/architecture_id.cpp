@@ -2,36 +2,26 @@
 
 #include <sstream>
 
+#include "ops/core/exact_text.hpp"
 #include "ops/core/fnv_hash.hpp"
 #include "search_spaces/genotype_canonical.hpp"
 #include "search_spaces/genotype_printer.hpp"
 
 namespace bitnas {
 
-namespace {
-
-std::string join(const std::vector<int>& values) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < values.size(); ++i)
-    out += (i ? ", " : "") + std::to_string(values[i]);
-  return out + "]";
-}
-
-}  // namespace
-
 std::string canonical_space_text(const SearchSpaceConfig& s) {
   std::ostringstream out;
   out << "num_cell_groups: " << s.num_cell_groups << "\n"
       << "num_init_nodes: " << s.num_init_nodes << "\n"
       << "num_layers: " << s.num_layers << "\n"
-      << "cell_layout: " << join(s.cell_layout) << "\n"
-      << "reduce_cell_groups: " << join(s.reduce_cell_groups) << "\n"
+      << "cell_layout: " << int_list_text(s.cell_layout) << "\n"
+      << "reduce_cell_groups: " << int_list_text(s.reduce_cell_groups) << "\n"
       << "num_steps: " << s.num_steps << "\n"
       << "num_node_inputs: " << s.num_node_inputs << "\n"
       << "concat_op: " << to_string(s.concat_op) << "\n"
-      << "concat_nodes: " << (s.concat_nodes ? join(*s.concat_nodes) : "null") << "\n"
+      << "concat_nodes: " << (s.concat_nodes ? int_list_text(*s.concat_nodes) : "null") << "\n"
       << "loose_end: " << (s.loose_end ? "true" : "false") << "\n"
-      << "layer_channels: " << join(s.layer_channels) << "\n"
+      << "layer_channels: " << int_list_text(s.layer_channels) << "\n"
       << "stem: " << to_string(s.stem) << "\n"
       << "preprocess: " << to_string(s.preprocess) << "\n"
       << "cell_shortcut: " << (s.cell_shortcut ? "true" : "false") << "\n"

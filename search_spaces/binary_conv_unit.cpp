@@ -102,6 +102,12 @@ std::vector<std::pair<std::string, Module*>> BinaryConvUnit::children() {
   return out;
 }
 
+std::string binary_conv_unit_cost(const std::string& weights) {
+  return "binary " + weights + "; BOPs (" + weights +
+         ") * H' * W'; fp BN(c_in) in bn_conv_relu / bn_relu_conv, BN(c_out) in conv_bn_relu / "
+         "sign_conv_bn";
+}
+
 ConvShape same_padded(int kernel, int stride, int dilation, int groups) {
   return {.kernel = kernel,
           .stride = stride,

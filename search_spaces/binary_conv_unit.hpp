@@ -1,7 +1,7 @@
 #pragma once
-// One binary convolution in one of the four layer orders of SPEC §2, with an optional
-// per-op real-valued shortcut (Bi-Real style, aw_nas `*_cond_skip`). Every binary op of the
-// search space (candidate convs, blocks, binary downsamples and preprocesses) is built from
+// One binary convolution in one of the four layer orders of docs/DESIGN.md (Layer orders), with an
+// optional per-op real-valued shortcut (Bi-Real style, aw_nas `*_cond_skip`). Every binary op of
+// the search space (candidate convs, blocks, binary downsamples and preprocesses) is built from
 // these units, so "where BN, sign, ReLU and the shortcut sit" is decided here only:
 //
 //   bn_conv_relu:  h = BN(x);  y = conv(h) (+ sc(h));  ReLU(y)   BN over c_in
@@ -39,7 +39,8 @@ class BinaryConvUnit : public Module {
   BatchNorm& bn() { return bn_; }
   Module* shortcut() { return shortcut_.get(); }
   // True when the binary conv reads a ReLU output (bn_relu_conv), where sign() is constant
-  // +1 unless something is added in between: the model builder warns (SPEC §2).
+  // +1 unless something is added in between: the model builder warns (docs/DESIGN.md, Layer
+  // orders).
   bool sign_input_is_post_relu() const { return order_ == LayerOrder::bn_relu_conv; }
 
  private:
@@ -65,6 +66,10 @@ ConvShape same_padded(int kernel, int stride, int dilation = 1, int groups = 1);
 
 // The space's binary conv knobs with `shape` filled in.
 BinaryConv2dOptions binary_conv_options(const BinaryOpSettings& settings, const ConvShape& shape);
+
+// The cost of one unit in OpDoc's notation, given its binary weight count as a formula:
+// those weights, BOPs = weights * H' * W', and the unit's BN, whose width the layer order sets.
+std::string binary_conv_unit_cost(const std::string& weights);
 
 // A unit with the space's conv knobs and BN eps.
 std::unique_ptr<BinaryConvUnit> make_binary_conv_unit(int c_in, int c_out, const ConvShape& shape,

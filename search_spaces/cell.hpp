@@ -1,8 +1,8 @@
 #pragma once
-// One cell of the AWNAS space (SPEC §4): preprocess each input to the cell width, compute the
-// internal nodes (each the sum of op(state[from]) over its incoming edges; edges leaving an
-// input node of a reduce cell have stride 2), merge the output nodes with concat_op, and add
-// the optional cell-wise shortcut. Only nodes that reach the output are built.
+// One cell of the AWNAS space (docs/DESIGN.md, The cell space): preprocess each input to the cell
+// width, compute the internal nodes (each the sum of op(state[from]) over its incoming edges; edges
+// leaving an input node of a reduce cell have stride 2), merge the output nodes with concat_op, and
+// add the optional cell-wise shortcut. Only nodes that reach the output are built.
 #include <memory>
 #include <string>
 #include <vector>

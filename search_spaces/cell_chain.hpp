@@ -1,8 +1,8 @@
 #pragma once
-// How the cells of a network are chained (SPEC §4 macro skeleton): each cell reads the outputs
-// of the previous num_init_nodes cells, oldest first, the stem output standing in for them at
-// the start. One rule for building (state shapes) and running (tensors), for Network and
-// Supernet alike.
+// How the cells of a network are chained (docs/DESIGN.md, The cell space: macro skeleton): each
+// cell reads the outputs of the previous num_init_nodes cells, oldest first, the stem output
+// standing in for them at the start. One rule for building (state shapes) and running (tensors),
+// for Network and Supernet alike.
 #include <cstddef>
 #include <functional>
 #include <vector>

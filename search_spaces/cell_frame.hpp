@@ -1,8 +1,8 @@
 #pragma once
-// The parts of a cell (SPEC §4) that do not depend on which op sits on an edge, shared by Cell
-// (one fixed genotype) and SupernetCell (every candidate op, a path or mixture chosen per
-// step): the checks and node plan of a cell genotype at a layer, the preprocess of each input,
-// the stride of an edge, the merge of the output nodes by concat_op, and the cell-wise
+// The parts of a cell (docs/DESIGN.md, The cell space) that do not depend on which op sits on an
+// edge, shared by Cell (one fixed genotype) and SupernetCell (every candidate op, a path or mixture
+// chosen per step): the checks and node plan of a cell genotype at a layer, the preprocess of each
+// input, the stride of an edge, the merge of the output nodes by concat_op, and the cell-wise
 // shortcut.
 #include <memory>
 #include <string>

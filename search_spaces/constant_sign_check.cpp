@@ -1,6 +1,6 @@
 #include "search_spaces/constant_sign_check.hpp"
 
-#include <spdlog/spdlog.h>
+#include "ops/core/log.hpp"
 
 #include "search_spaces/binary_conv_unit.hpp"
 
@@ -21,8 +21,8 @@ void warn_about_constant_signs(Module& model) {
   std::string names;
   for (std::size_t i = 0; i < found.size() && i < 3; ++i) names += (i ? ", " : "") + found[i];
   if (found.size() > 3) names += ", ...";
-  spdlog::warn(
-      "{} binary conv(s) take sign() of a ReLU output, which is constant +1 (layer order "
+  logger().warn(
+      "warning: {} binary conv(s) take sign() of a ReLU output, which is constant +1 (layer order "
       "bn_relu_conv): {}; their binary convs see no information from the input",
       found.size(), names);
 }

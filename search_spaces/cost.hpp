@@ -1,6 +1,6 @@
 #pragma once
-// Cost accounting (SPEC §6): parameters, FLOPs, BOPs, OPs and model size of a network, per
-// layer and in total, as binary NAS papers report them.
+// Cost accounting (docs/DESIGN.md, Cost accounting; docs/COST.md): parameters, FLOPs, BOPs, OPs and
+// model size of a network, per layer and in total, as binary NAS papers report them.
 //
 // How: one eval-mode forward of a batch-1 input, then a walk over Module::children() from the
 // root (visit_modules). Every leaf of the walk (a module without children) that has parameters or

@@ -81,6 +81,14 @@ std::unique_ptr<Module> make_downsample(Downsample kind, int c_in, int c_out, in
   throw std::logic_error("make_downsample: unknown Downsample value");
 }
 
+std::string shortcut_cost() {
+  return "nothing at stride 1 with c_in = c_out; else the space's downsample: fp_conv and "
+         "avgpool_fp_conv fp c_in*c_out + BN(c_out), FLOPs c_in*c_out * H' * W'; avgpool "
+         "nothing; binary_conv binary 9*c_in*c_out, BOPs (9*c_in*c_out) * H' * W' and its BN; "
+         "avgpool_binary_conv binary c_in*c_out, BOPs (c_in*c_out) * H' * W', fp BN(c_out); "
+         "binary_factorized binary 18*c_in*c_in, BOPs (18*c_in*c_in) * H' * W', fp 2 BN(c_in)";
+}
+
 std::unique_ptr<Module> make_shortcut(int c_in, int c_out, int stride, const OpContext& context) {
   if (stride == 1 && c_in == c_out) return std::make_unique<Identity>();
   return make_downsample(context.space.downsample, c_in, c_out, stride, context);

@@ -1,7 +1,7 @@
 #pragma once
 // How a real-valued shortcut crosses a stride (and usually a widening): the six Downsample
-// variants of SPEC §3, shared by per-op shortcuts, skip_connect, block shortcuts and the
-// cell shortcut.
+// variants of docs/DESIGN.md (Shortcuts and downsamples), shared by per-op shortcuts, skip_connect,
+// block shortcuts and the cell shortcut.
 #include <memory>
 
 #include "ops/core/module.hpp"
@@ -22,6 +22,9 @@ namespace bitnas {
 // widths or stride do not fit it.
 std::unique_ptr<Module> make_downsample(Downsample kind, int c_in, int c_out, int stride,
                                         const OpContext& context);
+
+// The cost of make_shortcut in OpDoc's notation, for every downsample variant.
+std::string shortcut_cost();
 
 // Identity when stride is 1 and the widths agree, else the space's downsample: what
 // skip_connect, per-op and block shortcuts are.

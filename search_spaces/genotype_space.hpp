@@ -16,6 +16,7 @@ namespace bitnas {
 // Which genotypes sampling may produce: the remedies for a weight-sharing search's collapse
 // onto parameter-free ops. Decoding and encoding still cover the whole space.
 struct SamplingRules {
+  bool operator==(const SamplingRules&) const = default;
   bool sample_none = true;               // `none` may be drawn for an edge
   int max_parameter_free_per_cell = -1;  // < 0: no cap
 };

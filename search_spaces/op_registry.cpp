@@ -6,16 +6,20 @@
 
 namespace bitnas {
 
-void OpTable::add(std::string name, std::string description, bool is_binary, OpFactory factory) {
+void OpTable::add(std::string name, OpDoc doc, bool is_binary, OpFactory factory) {
   if (ops.count(name) || aliases.count(name))
     throw std::logic_error("op registry: '" + name + "' registered twice");
-  OpInfo info{name, std::move(description), std::move(factory), is_binary};
+  if (doc.description.empty() || doc.parameters.empty() || doc.cost.empty())
+    throw std::logic_error("op registry: '" + name +
+                           "' needs a description, its parameters and its cost");
+  OpInfo info{name,           std::move(doc.description), std::move(doc.parameters),
+              std::move(doc.cost), std::move(factory),     is_binary};
   ops.emplace(std::move(name), std::move(info));
 }
 
-void OpTable::add_parameter_free(std::string name, std::string description, OpFactory factory) {
+void OpTable::add_parameter_free(std::string name, OpDoc doc, OpFactory factory) {
   const std::string key = name;
-  add(std::move(name), std::move(description), false, std::move(factory));
+  add(std::move(name), std::move(doc), false, std::move(factory));
   ops.at(key).parameter_free = true;
 }
 

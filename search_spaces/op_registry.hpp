@@ -26,9 +26,20 @@ struct OpContext {
 using OpFactory =
     std::function<std::unique_ptr<Module>(int c_in, int c_out, int stride, const OpContext&)>;
 
+// What `bitnas ops` and error messages say about an op, written next to its factory so the
+// listing cannot drift from what is registered. Costs use c_in, c_out, k, g, the output size
+// H' x W' (ceil(H / stride)) and "BN(C)" for a BatchNorm's 2 * C learnable values.
+struct OpDoc {
+  std::string description;  // what it computes, one line
+  std::string parameters;   // its own settings and what it takes from the space and the edge
+  std::string cost;         // binary / fp parameters and BOPs / FLOPs as formulas
+};
+
 struct OpInfo {
-  std::string name;         // BitNAS name
-  std::string description;  // one line for --help and docs
+  std::string name;  // BitNAS name
+  std::string description;
+  std::string parameters;
+  std::string cost;
   OpFactory factory;
   bool is_binary = false;   // contains binary convolutions
   // No weights at any stride or width (identity, pools, zeros): the ops a weight-sharing

@@ -13,11 +13,17 @@ struct OpTable {
   std::map<std::string, OpInfo> ops;
   std::map<std::string, std::string> aliases;  // alias -> BitNAS name
 
-  // Both throw std::logic_error on a duplicate name or an alias of an unknown op.
-  void add(std::string name, std::string description, bool is_binary, OpFactory factory);
-  void add_parameter_free(std::string name, std::string description, OpFactory factory);
+  // All three throw std::logic_error on a duplicate name, an alias of an unknown op or an
+  // OpDoc with an empty field.
+  void add(std::string name, OpDoc doc, bool is_binary, OpFactory factory);
+  void add_parameter_free(std::string name, OpDoc doc, OpFactory factory);
   void alias(std::string alias, std::string target);
 };
+
+// How an op's OpDoc::cost refers to the residual shortcut inside it, whose cost the
+// `shortcut` op's entry gives for every downsample variant.
+inline const std::string kShortcutCost =
+    "the cost of `shortcut` (stride 1 and c_in = c_out: nothing)";
 
 void register_binary_conv_ops(OpTable& table);     // ops_binary_convs.cpp
 void register_parameter_free_ops(OpTable& table);  // ops_parameter_free.cpp

@@ -1,5 +1,6 @@
-// Candidate binary convolutions (SPEC §4): 1x1 / 3x3 / 5x5, dilated 3x3 / 5x5, grouped 3x3,
-// each plain and with the per-op real-valued shortcut (`_skip`), plus aw_nas's names for them.
+// Candidate binary convolutions (docs/DESIGN.md, The cell space): 1x1 / 3x3 / 5x5, dilated 3x3 /
+// 5x5, grouped 3x3, each plain and with the per-op real-valued shortcut (`_skip`), plus aw_nas's
+// names for them.
 #include <string>
 
 #include "search_spaces/binary_conv_unit.hpp"
@@ -46,15 +47,32 @@ OpFactory conv_factory(const ConvOp& op, bool with_shortcut) {
   };
 }
 
+// The listing's parameters and cost of a row, from the same fields the factory reads.
+OpDoc conv_doc(const ConvOp& op, bool with_shortcut) {
+  OpDoc doc;
+  doc.description = std::string(op.description) + ", in the space's layer order" +
+                    (with_shortcut ? ", plus a real-valued shortcut (identity or the space's "
+                                     "downsample)"
+                                   : "");
+  doc.parameters = "kernel " + std::to_string(op.kernel) + ", dilation " +
+                   std::to_string(op.dilation) + ", padding " +
+                   std::to_string(op.dilation * (op.kernel - 1) / 2) +
+                   (op.grouped ? ", groups g = the largest of 4, 2, 1 dividing c_in and c_out"
+                               : ", groups 1") +
+                   "; stride from the edge; layer order and conv knobs from binary_op";
+  std::string weights = "c_out*c_in";
+  if (op.kernel > 1) weights.append("*").append(std::to_string(op.kernel * op.kernel));
+  if (op.grouped) weights.append("/g");
+  doc.cost = binary_conv_unit_cost(weights) + (with_shortcut ? "; plus " + kShortcutCost : "");
+  return doc;
+}
+
 }  // namespace
 
 void register_binary_conv_ops(OpTable& table) {
   for (const ConvOp& op : kConvOps) {
-    const std::string description = std::string(op.description) + ", in the space's layer order";
-    table.add(op.name, description, true, conv_factory(op, false));
-    table.add(std::string(op.name) + "_skip",
-              description + ", plus a real-valued shortcut (identity or the space's downsample)",
-              true, conv_factory(op, true));
+    table.add(op.name, conv_doc(op, false), true, conv_factory(op, false));
+    table.add(std::string(op.name) + "_skip", conv_doc(op, true), true, conv_factory(op, true));
   }
   // aw_nas's xnor_* ops carry the conditional skip unless named _noskip.
   table.alias("xnor_conv_1x1", "bconv_1x1_skip");

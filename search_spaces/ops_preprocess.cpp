@@ -1,5 +1,5 @@
-// Cell preprocess ops (SPEC §4): map a cell input to the cell width C, DARTS style, in full
-// precision or binary, or not at all.
+// Cell preprocess ops (docs/DESIGN.md, The cell space): map a cell input to the cell width C, DARTS
+// style, in full precision or binary, or not at all.
 #include <stdexcept>
 #include <string>
 
@@ -53,7 +53,7 @@ std::unique_ptr<Module> factorized_reduce(int c_in, int c_out, int stride,
 
 // The binary counterpart: the two 1x1 convs are binary units in the space's layer order,
 // which place the BN (and ReLU). DARTS' leading ReLU is dropped: sign() of a ReLU output is
-// constant +1 (SPEC §2), so the convs would see no information.
+// constant +1 (docs/DESIGN.md, Layer orders), so the convs would see no information.
 std::unique_ptr<Module> bin_factorized_reduce(int c_in, int c_out, int stride,
                                               const OpContext& context) {
   require_factorizable(c_out, stride);
@@ -70,18 +70,33 @@ std::unique_ptr<Module> identity(int c_in, int c_out, int stride, const OpContex
 }  // namespace
 
 void register_preprocess_ops(OpTable& table) {
-  table.add("relu_conv_bn_1x1", "full-precision ReLU, Conv1x1, BN (DARTS preprocess)", false,
-            relu_conv_bn_1x1);
-  table.add("bin_conv_bn_1x1", "binary conv 1x1 in the space's layer order", true, bin_conv_bn_1x1);
+  table.add("relu_conv_bn_1x1",
+            {"full-precision ReLU, Conv1x1, BN (DARTS preprocess)", "stride from the caller",
+             "fp c_in*c_out + BN(c_out); FLOPs c_in*c_out * H' * W'"},
+            false, relu_conv_bn_1x1);
+  table.add("bin_conv_bn_1x1",
+            {"binary conv 1x1 in the space's layer order",
+             "stride from the caller; layer order and conv knobs from binary_op",
+             binary_conv_unit_cost("c_out*c_in")},
+            true, bin_conv_bn_1x1);
   table.add("factorized_reduce",
-            "full-precision DARTS factorized reduce: ReLU, two 1x1 stride-2 convs (the second "
-            "on the one-pixel-shifted input), concat, BN",
+            {"full-precision DARTS factorized reduce: ReLU, two 1x1 stride-2 convs (the second "
+             "on the one-pixel-shifted input), concat, BN",
+             "needs stride 2 and an even c_out; each conv gives c_out / 2 channels",
+             "fp c_in*c_out + BN(c_out); FLOPs c_in*c_out * H' * W'"},
             false, factorized_reduce);
   table.add("bin_factorized_reduce",
-            "binary factorized reduce: two binary 1x1 stride-2 units (the second on the "
-            "one-pixel-shifted input), concatenated",
+            {"binary factorized reduce: two binary 1x1 stride-2 units (the second on the "
+             "one-pixel-shifted input), concatenated",
+             "needs stride 2 and an even c_out; each unit gives c_out / 2 channels, in the "
+             "space's layer order",
+             "binary c_in*c_out; BOPs (c_in*c_out) * H' * W'; fp 2 BN(c_in) in bn_conv_relu / "
+             "bn_relu_conv, BN(c_out) in conv_bn_relu / sign_conv_bn"},
             true, bin_factorized_reduce);
-  table.add("identity", "no preprocessing (stride 1, equal widths)", false, identity);
+  table.add("identity",
+            {"no preprocessing (stride 1, equal widths)", "needs stride 1 and c_in == c_out",
+             "nothing: no weights, no multiply-accumulates"},
+            false, identity);
 }
 
 }  // namespace bitnas

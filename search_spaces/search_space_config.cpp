@@ -136,7 +136,7 @@ SearchSpaceConfig parse_search_space(const ConfigSection& s) {
                                 std::to_string(c.cell_layout[i]) + ", but groups are 0.." +
                                 std::to_string(c.num_cell_groups - 1));
 
-  c.reduce_cell_groups = s.get_optional_int_list("reduce_cell_groups").value_or(std::vector<int>{1});
+  c.reduce_cell_groups = s.get_int_list("reduce_cell_groups", {1});
   for (int g : c.reduce_cell_groups)
     if (g < 0 || g >= c.num_cell_groups)
       s.fail("reduce_cell_groups", "group " + std::to_string(g) + " does not exist (groups are 0.." +
@@ -176,11 +176,12 @@ SearchSpaceConfig parse_search_space(const ConfigSection& s) {
                                    std::to_string(first) + ".." + std::to_string(last) + ")");
   }
 
-  const bool has_init = s.has("init_channels"), has_layers = s.has("layer_channels");
-  if (has_init && has_layers)
+  const bool has_init = s.has("init_channels");
+  const std::optional<std::vector<int>> layer_channels = s.get_optional_int_list("layer_channels");
+  if (has_init && layer_channels)
     s.fail("layer_channels", "give either init_channels or layer_channels, not both");
-  if (has_layers) {
-    c.layer_channels = s.get_int_list("layer_channels");
+  if (layer_channels) {
+    c.layer_channels = *layer_channels;
     if (static_cast<int>(c.layer_channels.size()) != c.num_layers + 1)
       s.fail("layer_channels", "has " + std::to_string(c.layer_channels.size()) +
                                    " entries but needs num_layers + 1 = " +

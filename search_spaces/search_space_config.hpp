@@ -1,8 +1,8 @@
 #pragma once
-// The `search_space` section of a BitNAS YAML file, with aw_nas's key names (SPEC §4), parsed
-// once into an immutable, validated struct. Widths: `layer_channels` lists the stem's output
-// width and then each cell's node width C (num_layers + 1 entries); `init_channels` instead
-// derives them, doubling C at every reduce cell.
+// The `search_space` section of a BitNAS YAML file, with aw_nas's key names (docs/DESIGN.md, The
+// cell space), parsed once into an immutable, validated struct. Widths: `layer_channels` lists the
+// stem's output width and then each cell's node width C (num_layers + 1 entries); `init_channels`
+// instead derives them, doubling C at every reduce cell.
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,7 +12,8 @@
 
 namespace bitnas {
 
-// Where BN, sign, ReLU and the op's own shortcut sit around a binary conv (SPEC §2).
+// Where BN, sign, ReLU and the op's own shortcut sit around a binary conv (docs/DESIGN.md, Layer
+// orders).
 enum class LayerOrder { bn_conv_relu, conv_bn_relu, sign_conv_bn, bn_relu_conv };
 enum class ConcatOp { concat, sum, mean };
 enum class StemKind {
@@ -22,7 +23,8 @@ enum class StemKind {
   bmxnet_imagenet,    // BMXNet ImageNet stem (7x7 s2, max pool)
   bmxnet_grouped,     // BMXNet grouped stem
 };
-// How a shortcut crosses a stride-2 (and widening) boundary (SPEC §3).
+// How a shortcut crosses a stride-2 (and widening) boundary (docs/DESIGN.md, Shortcuts and
+// downsamples).
 enum class Downsample {
   fp_conv,              // FP Conv1x1 s2 -> BN -> ReLU (aw_nas default)
   avgpool,              // AvgPool k1 s2, zero channels appended (ResNet option A)
@@ -44,12 +46,14 @@ const char* to_string(Preprocess v);
 
 // Settings every binary op of the space shares.
 struct BinaryOpSettings {
+  bool operator==(const BinaryOpSettings&) const = default;
   LayerOrder layer_order = LayerOrder::bn_conv_relu;
   BinaryConv2dOptions conv;  // kernel/stride/padding/dilation/groups are set per op
   float bn_eps = 1e-5f;
 };
 
 struct SearchSpaceConfig {
+  bool operator==(const SearchSpaceConfig&) const = default;
   std::string source;  // file the section came from, for messages
   int num_cell_groups = 2;
   int num_init_nodes = 2;

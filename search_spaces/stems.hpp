@@ -1,5 +1,6 @@
 #pragma once
-// The full-precision stems of SPEC §3 (aw_nas and BMXNet, small images and ImageNet).
+// The full-precision stems of docs/DESIGN.md, Stems and head (aw_nas and BMXNet, small images and
+// ImageNet).
 #include <memory>
 
 #include "ops/core/module.hpp"

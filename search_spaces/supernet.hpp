@@ -1,8 +1,9 @@
 #pragma once
-// The weight-sharing supernet of a search space (SPEC §7; aw_nas's "weights manager"): the
-// stem, num_layers SupernetCells chained as in a Network, and the head, built with the same op
-// library and cell rules as Network. Every (cell, edge, candidate primitive) has its own op;
-// all cells of a group follow the same choice. Before forward, select what to run:
+// The weight-sharing supernet of a search space (docs/DESIGN.md, Weight sharing and controllers;
+// aw_nas's "weights manager"): the stem, num_layers SupernetCells chained as in a Network, and the
+// head, built with the same op library and cell rules as Network. Every (cell, edge, candidate
+// primitive) has its own op; all cells of a group follow the same choice. Before forward, select
+// what to run:
 //   set_genotype(g)      path mode (SPOS, ENAS, random search with weight sharing): exactly
 //                        the computation of Network(space, g) on the supernet's weights; ops
 //                        off the path do not run, so their gradients and BN statistics stay

@@ -1,8 +1,8 @@
 #pragma once
-// One cell of the weight-sharing supernet (SPEC §7, aw_nas's weights manager): the frame of a
-// cell at its layer (preprocess, merge, cell-wise shortcut: cell_frame.hpp, as Cell has) and
-// one op per (edge i -> j, candidate primitive), each with weights of its own. A selection
-// says what forward computes:
+// One cell of the weight-sharing supernet (aw_nas's weights manager; docs/DESIGN.md, Weight sharing
+// and controllers): the frame of a cell at its layer (preprocess, merge, cell-wise shortcut:
+// cell_frame.hpp, as Cell has) and one op per (edge i -> j, candidate primitive), each with weights
+// of its own. A selection says what forward computes:
 //   path:    a cell genotype; only its ops on nodes that reach the output run, unweighted,
 //            exactly as a Cell of that genotype computes;
 //   mixture: node j = sum over i < j, primitives p of w[i->j][p] * op_p(state i) (DARTS),

@@ -11,6 +11,7 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/parser.h>
 
+#include "ops/core/exact_text.hpp"
 #include "ops/core/regular_file.hpp"
 
 namespace bitnas {
@@ -156,6 +157,34 @@ ConfigSection ConfigSection::load_file(const std::string& path) {
   return load_string(read_config_file(path), path);
 }
 
+namespace {
+
+thread_local ConfigKeyRecording* active_recording = nullptr;
+
+}  // namespace
+
+ConfigKeyRecording::ConfigKeyRecording() : outer_(active_recording) { active_recording = this; }
+
+ConfigKeyRecording::~ConfigKeyRecording() { active_recording = outer_; }
+
+void ConfigKeyRecording::note(const std::string& path, std::optional<std::string> fallback,
+                              bool required, std::vector<std::string> choices) {
+  for (ConfigKeyRead& read : reads_) {
+    if (read.path != path) continue;
+    if (!read.fallback) read.fallback = std::move(fallback);
+    read.required = read.required || (required && !read.fallback);
+    if (read.choices.empty()) read.choices = std::move(choices);
+    return;
+  }
+  reads_.push_back({path, std::move(fallback), required, std::move(choices)});
+}
+
+void ConfigSection::record(const std::string& key, std::optional<std::string> fallback,
+                           bool required, std::vector<std::string> choices) const {
+  if (active_recording)
+    active_recording->note(key_path(key), std::move(fallback), required, std::move(choices));
+}
+
 std::string ConfigSection::key_path(const std::string& key) const {
   return joined_path(path_, key);
 }
@@ -226,12 +255,14 @@ ConfigSection ConfigSection::section_or_empty(const std::string& key) const {
 void ConfigSection::allow(const std::string& key) const { read_keys_->insert(key); }
 
 int ConfigSection::get_int(const std::string& key) const {
+  record(key, std::nullopt, true);
   const YAML::Node value = child(key);
   if (!value || value.IsNull()) fail(key, "missing required key");
   return convert<int>(value, key, "an integer");
 }
 
 int ConfigSection::get_int(const std::string& key, int fallback) const {
+  record(key, std::to_string(fallback), false);
   return given(key) ? get_int(key) : fallback;
 }
 
@@ -244,12 +275,14 @@ int ConfigSection::get_int_in(const std::string& key, int fallback, int lo, int 
 }
 
 double ConfigSection::get_double(const std::string& key) const {
+  record(key, std::nullopt, true);
   const YAML::Node value = child(key);
   if (!value || value.IsNull()) fail(key, "missing required key");
   return convert<double>(value, key, "a number");
 }
 
 double ConfigSection::get_double(const std::string& key, double fallback) const {
+  record(key, exact_text(fallback), false);
   return given(key) ? get_double(key) : fallback;
 }
 
@@ -263,22 +296,26 @@ double ConfigSection::get_double_in(const std::string& key, double fallback, dou
 }
 
 bool ConfigSection::get_bool(const std::string& key, bool fallback) const {
+  record(key, fallback ? "true" : "false", false);
   return given(key) ? convert<bool>(child(key), key, "true or false") : fallback;
 }
 
 std::string ConfigSection::get_string(const std::string& key) const {
+  record(key, std::nullopt, true);
   const YAML::Node value = child(key);
   if (!value || value.IsNull()) fail(key, "missing required key");
   return convert<std::string>(value, key, "a string");
 }
 
 std::string ConfigSection::get_string(const std::string& key, const std::string& fallback) const {
+  record(key, fallback.empty() ? "\"\"" : fallback, false);
   return given(key) ? get_string(key) : fallback;
 }
 
 std::string ConfigSection::get_choice(const std::string& key,
                                       const std::vector<std::string>& allowed,
                                       const std::string& fallback) const {
+  record(key, fallback, false, allowed);
   const std::string value = get_string(key, fallback);
   for (const auto& a : allowed)
     if (a == value) return value;
@@ -288,6 +325,7 @@ std::string ConfigSection::get_choice(const std::string& key,
 }
 
 std::vector<int> ConfigSection::get_int_list(const std::string& key) const {
+  record(key, std::nullopt, true);
   const YAML::Node value = child(key);
   if (!value || value.IsNull()) fail(key, "missing required key");
   if (!value.IsSequence()) fail(key, "expected a list of integers, got " + describe_scalar(value));
@@ -297,12 +335,20 @@ std::vector<int> ConfigSection::get_int_list(const std::string& key) const {
   return out;
 }
 
+std::vector<int> ConfigSection::get_int_list(const std::string& key,
+                                            const std::vector<int>& fallback) const {
+  record(key, int_list_text(fallback), false);
+  return given(key) ? get_int_list(key) : fallback;
+}
+
 std::optional<std::vector<int>> ConfigSection::get_optional_int_list(const std::string& key) const {
+  record(key, std::nullopt, false);
   if (!given(key)) return std::nullopt;
   return get_int_list(key);
 }
 
 std::vector<std::string> ConfigSection::get_string_list(const std::string& key) const {
+  record(key, std::nullopt, true);
   const YAML::Node value = child(key);
   if (!value || value.IsNull()) fail(key, "missing required key");
   if (!value.IsSequence()) fail(key, "expected a list of strings, got " + describe_scalar(value));

@@ -22,6 +22,35 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// One key a reader asked a section for. `bitnas gen-sample-config` runs the real readers on a
+// config that gives only the required keys and lists what they asked for, so a sample config
+// holds exactly the keys the readers know, with the defaults they apply.
+struct ConfigKeyRead {
+  std::string path;                     // dotted, e.g. "search.epochs"
+  std::optional<std::string> fallback;  // the default as YAML text; none: required or optional
+  bool required = false;                // read without a default (an error when absent)
+  std::vector<std::string> choices;     // the allowed values of a get_choice key
+};
+
+// While one is alive, every key read by a ConfigSection on this thread is appended to it
+// (once per path, in first-read order). Recordings nest; the innermost one records.
+class ConfigKeyRecording {
+ public:
+  ConfigKeyRecording();
+  ~ConfigKeyRecording();
+  ConfigKeyRecording(const ConfigKeyRecording&) = delete;
+  ConfigKeyRecording& operator=(const ConfigKeyRecording&) = delete;
+
+  const std::vector<ConfigKeyRead>& reads() const { return reads_; }
+  // Adds what is known about `path`, merging with an earlier read of the same key.
+  void note(const std::string& path, std::optional<std::string> fallback, bool required,
+            std::vector<std::string> choices);
+
+ private:
+  std::vector<ConfigKeyRead> reads_;
+  ConfigKeyRecording* outer_;
+};
+
 // Largest config file read; real configs are a few kilobytes.
 inline constexpr std::size_t kMaxConfigBytes = 1 << 20;
 
@@ -59,6 +88,7 @@ class ConfigSection {
   std::string get_choice(const std::string& key, const std::vector<std::string>& allowed,
                          const std::string& fallback) const;
   std::vector<int> get_int_list(const std::string& key) const;
+  std::vector<int> get_int_list(const std::string& key, const std::vector<int>& fallback) const;
   std::optional<std::vector<int>> get_optional_int_list(const std::string& key) const;
   std::vector<std::string> get_string_list(const std::string& key) const;
 
@@ -75,6 +105,9 @@ class ConfigSection {
     std::string file;
   };
   ConfigSection(YAML::Node node, std::shared_ptr<FileState> state, std::string path);
+  // Tells the active ConfigKeyRecording, if any, about a read of `key`.
+  void record(const std::string& key, std::optional<std::string> fallback, bool required,
+              std::vector<std::string> choices = {}) const;
   YAML::Node child(const std::string& key) const;  // marks the key as read
   // Marks the key as read; true when it has a value, false when absent; a key written with
   // no value (`epochs:` or `epochs: ~`) is an error rather than the default.

@@ -1,6 +1,6 @@
 // Binary convolution at every instruction-set tier this CPU runs, against the float conv on the
-// same +-1 tensors (SPEC §1: the binary conv must be bit-identical to it), plus sign packing,
-// the output transform, tier cross-checks and the BITNAS_ISA override.
+// same +-1 tensors (docs/DESIGN.md, Binary convolution: the binary conv must be bit-identical to
+// it), plus sign packing, the output transform, tier cross-checks and the BITNAS_ISA override.
 #include <gtest/gtest.h>
 
 #include <algorithm>

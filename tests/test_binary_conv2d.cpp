@@ -1,7 +1,7 @@
-// BinaryConv2d values: the bitwise forward against a float oracle written here from SPEC §1
-// (sign, alpha, K-map and offset computed independently of the layer's helpers), the popcount
-// offset, the K-map on a hand example, the STE masks on hand examples, the packed-weight
-// cache, and argument errors. Gradients: test_binary_conv2d_gradients.cpp.
+// BinaryConv2d values: the bitwise forward against a float oracle written here from docs/DESIGN.md
+// (Binary convolution: sign, alpha, K-map and offset computed independently of the layer's
+// helpers), the popcount offset, the K-map on a hand example, the STE masks on hand examples, the
+// packed-weight cache, and argument errors. Gradients: test_binary_conv2d_gradients.cpp.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -43,7 +43,8 @@ std::string invalid_argument_message(Fn fn) {
   return "";
 }
 
-// SPEC §1 written out: y = K * alpha * m * (dot + c), dot the float conv on +-1 tensors.
+// docs/DESIGN.md, Binary convolution, written out: y = K * alpha * m * (dot + c), dot the float
+// conv on +-1 tensors.
 Tensor oracle(const Tensor& x, const BinaryConv2d& layer) {
   const BinaryConv2dOptions& opt = layer.options();
   const ConvGeometry g = layer.geometry(x.shape());

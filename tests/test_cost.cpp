@@ -1,6 +1,7 @@
-// Cost accounting (SPEC §6). The expected counts of both baselines are derived here from the
-// architecture as SPEC §3 writes it (layer by layer arithmetic, not read from the code), so a
-// disagreement points at either the builder or the accounting.
+// Cost accounting (docs/DESIGN.md, Cost accounting; docs/COST.md). The expected counts of both
+// baselines are derived here from the architecture as docs/DESIGN.md (The baselines) describes it
+// (layer by layer arithmetic, not read from the code), so a disagreement points at either the
+// builder or the accounting.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -50,7 +51,7 @@ struct Expected {
   }
 };
 
-// SPEC §3.1 xnor_resnet18, small-image stem, fp_conv downsample.
+// xnor_resnet18 (docs/DESIGN.md, The baselines), small-image stem, fp_conv downsample.
 Expected xnor_resnet18_by_spec(i64 in_c, i64 hw, i64 classes) {
   const std::vector<i64> widths = {64, 64, 64, 128, 128, 256, 256, 512, 512};
   const std::vector<int> reduce = {0, 0, 1, 0, 1, 0, 1, 0};
@@ -73,7 +74,7 @@ Expected xnor_resnet18_by_spec(i64 in_c, i64 hw, i64 classes) {
   return e;
 }
 
-// SPEC §3.2 resnete18, thumbnail stem, AvgPool -> FP Conv1x1 -> BN shortcuts.
+// resnete18 (docs/DESIGN.md, The baselines), thumbnail stem, AvgPool -> FP Conv1x1 -> BN shortcuts.
 Expected resnete18_by_spec(i64 in_c, i64 hw, i64 classes) {
   Expected e;
   // BN(no affine): no parameters; FP Conv3x3 s1 in->64; BN.

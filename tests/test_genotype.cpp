@@ -582,7 +582,7 @@ TEST(GenotypeShape, NamesTheMismatch) {
   EXPECT_EQ(message("normal_0=[('a', 0, 2)], normal_0_concat=[3]", 2, 1, 1),
             "genotype cell normal_0: the concat list names node 3 (num_init_nodes 2 + num_steps "
             "1 makes 2 the last node)");
-  // The ResNet basic block of SPEC 4 as a 2-node cell with one input.
+  // The ResNet basic block of docs/DESIGN.md (The baselines) as a 2-node cell with one input.
   EXPECT_EQ(message("normal_0=[('xnor_conv_3x3', 0, 1), ('skip_connect', 0, 1), "
                     "('xnor_conv_3x3', 1, 2), ('skip_connect', 1, 2)], normal_0_concat=[2]",
                     1, 2, 2),

@@ -6,8 +6,10 @@
 #include <fstream>
 
 #include "evaluators/interrupt.hpp"
+#include "evaluators/metrics_csv.hpp"
 #include "nas/genotype_file.hpp"
 #include "nas/search/search_run.hpp"
+#include "ops/core/log.hpp"
 #include "storage/checkpoint.hpp"
 #include "storage/results_db.hpp"
 #include "tests/support/quadrant_dataset.hpp"
@@ -68,6 +70,16 @@ TEST_F(SearchRunTest, EveryControllerCompletesAndRecordsSamples) {
         << controller;
     EXPECT_EQ(db.search_epochs(*out.run_id).size(), 2u) << controller;
     EXPECT_FALSE(out.best_genotype.empty()) << controller;
+    // The run directory has its log and one metrics row per epoch under a header.
+    const std::filesystem::path dir = work_.file("run" + controller);
+    EXPECT_TRUE(std::filesystem::exists(RunLogFile::path_in(dir))) << controller;
+    std::ifstream csv(metrics_csv_path(dir));
+    std::string header, row;
+    std::getline(csv, header);
+    EXPECT_EQ(header.rfind("epoch,supernet_loss,", 0), 0u) << header;
+    int rows = 0;
+    while (std::getline(csv, row)) EXPECT_EQ(row.rfind(std::to_string(rows++) + ",", 0), 0u) << row;
+    EXPECT_EQ(rows, 2) << controller;
   }
 }
 

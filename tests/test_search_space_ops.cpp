@@ -45,7 +45,8 @@ struct Edge {
   int c_in, c_out, stride;
 };
 
-// The (widths, stride) combinations each op supports, written from SPEC §4, not the code.
+// The (widths, stride) combinations each op supports, written from docs/DESIGN.md (The cell space),
+// not the code.
 std::vector<Edge> supported_edges(const std::string& canonical) {
   if (canonical == "avg_pool_3x3" || canonical == "max_pool_3x3") return {{4, 4, 1}, {4, 4, 2}};
   if (canonical == "identity") return {{4, 4, 1}};

@@ -1,5 +1,5 @@
-// The six Downsample variants (SPEC §3): output shapes, parameter counts worked out here from
-// their definitions, the zero-padding variant's values, and gradients.
+// The six Downsample variants (docs/DESIGN.md, Shortcuts and downsamples): output shapes, parameter
+// counts worked out here from their definitions, the zero-padding variant's values, and gradients.
 #include <gtest/gtest.h>
 
 #include <string>

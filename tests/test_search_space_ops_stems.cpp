@@ -14,7 +14,7 @@ namespace {
 
 struct StemCase {
   StemKind kind;
-  int reduction;            // from SPEC §3: the strides of the listed layers
+  int reduction;            // the strides of the listed layers (docs/DESIGN.md, Stems and head)
   std::int64_t parameters;  // for 3 -> 16 channels, worked out by hand
 };
 

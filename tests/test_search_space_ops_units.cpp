@@ -1,5 +1,6 @@
-// BinaryConvUnit computes each layer order of SPEC §2 exactly as the same layers composed by
-// hand; Branches and ResizeChannels, the other building blocks of the op library.
+// BinaryConvUnit computes each layer order of docs/DESIGN.md (Layer orders) exactly as the same
+// layers composed by hand; Branches and ResizeChannels, the other building blocks of the op
+// library.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -71,7 +72,7 @@ void copy_parameters(Module& from, Module& to) {
   }
 }
 
-// SPEC §2, written out layer by layer.
+// docs/DESIGN.md, Layer orders, written out layer by layer.
 Tensor hand_forward(LayerOrder order, HandLayers& l, const Tensor& x) {
   const Mode m = Mode::train;
   auto with_shortcut = [&](Tensor y, const Tensor& tap) {
@@ -178,7 +179,7 @@ TEST_P(UnitOrder, MatchesTheLayersComposedByHand) {
   EXPECT_TRUE(testing::all_near(unit->bn().beta()->grad, hand.bn->beta()->grad, 1e-5));
 }
 
-// The layers in execution order, as SPEC §2 lists them.
+// The layers in execution order, as docs/DESIGN.md (Layer orders) lists them.
 std::vector<std::string> execution_order(LayerOrder order, bool shortcut) {
   std::vector<std::string> names;
   switch (order) {

@@ -14,7 +14,7 @@
 
 namespace bitnas::testing {
 
-// aw_nas XNOR ResNet18 knobs (SPEC §3.1).
+// aw_nas XNOR ResNet18 knobs (docs/DESIGN.md, The baselines).
 inline SearchSpaceConfig xnor_space() {
   SearchSpaceConfig s;
   s.binary.layer_order = LayerOrder::bn_conv_relu;
@@ -26,7 +26,7 @@ inline SearchSpaceConfig xnor_space() {
   return s;
 }
 
-// BMXNet ResNetE knobs (SPEC §3.2).
+// BMXNet ResNetE knobs (docs/DESIGN.md, The baselines).
 inline SearchSpaceConfig bmxnet_space() {
   SearchSpaceConfig s;
   s.binary.layer_order = LayerOrder::sign_conv_bn;
@@ -72,10 +72,10 @@ inline Tensor balanced_batch(int h, int w, int c, std::uint64_t seed, float cent
   return t;
 }
 
-// The space with Bi-Real's approx_sign estimator, whose surrogate (SPEC §1) is continuously
-// differentiable: the clamp of ste(t) has kinks at +-t, which BN outputs inside a composed op
-// land near often enough to break finite differences. Thresholds are BinaryConv2d's tests'
-// business; these tests are about how ops compose.
+// The space with Bi-Real's approx_sign estimator, whose surrogate (docs/DESIGN.md, Binary
+// convolution) is continuously differentiable: the clamp of ste(t) has kinks at +-t, which BN
+// outputs inside a composed op land near often enough to break finite differences. Thresholds are
+// BinaryConv2d's tests' business; these tests are about how ops compose.
 inline SearchSpaceConfig with_smooth_ste(SearchSpaceConfig space) {
   space.binary.conv.activation_ste = ActivationSte::approx_sign;
   return space;

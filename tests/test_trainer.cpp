@@ -3,7 +3,13 @@
 // epoch and resumed ends bit-identical to an uninterrupted one, and the database has the rows.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "evaluators/epoch_history.hpp"
+#include "evaluators/metrics_csv.hpp"
+#include "ops/core/exact_text.hpp"
+#include "ops/core/log.hpp"
 #include "evaluators/interrupt.hpp"
 #include "evaluators/lr_schedule.hpp"
 #include "evaluators/train_request.hpp"
@@ -221,6 +227,80 @@ TEST(EpochHistory, RoundTripsExactly) {
   EXPECT_FALSE(back[0].lr.has_value());
   EXPECT_EQ(back[1].lr, b.lr);
   EXPECT_THROW(decode_epoch_history("0 1 2\n"), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace bitnas
+
+namespace bitnas {
+namespace {
+
+std::vector<std::string> lines_of(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// A killed run's epoch can be in metrics.csv without its checkpoint (the row is written first);
+// the resumed run cuts it and writes that epoch once. run.log keeps both processes' messages.
+TEST_F(TrainerTest, RunDirectoryKeepsRunLogAndMetricsWithoutDuplicateRows) {
+  StopAfter stop(1);
+  EXPECT_THROW(train(request(3, "logged"), stop), Interrupted);
+  clear_stop_request();
+  const std::filesystem::path dir = work_.file("logged");
+  ASSERT_EQ(lines_of(metrics_csv_path(dir)).size(), 2u) << "header and epoch 0";
+  {
+    std::ofstream stale(metrics_csv_path(dir), std::ios::app);
+    stale << "1,9,9,9,9,9,9,9,9\n2,9,9";  // epoch 1 lost its checkpoint; epoch 2 torn
+  }
+  TrainRequest again = request(3, "logged");
+  again.resume = true;
+  SilentProgress quiet;
+  const TrainOutcome out = train(again, quiet);
+
+  const std::vector<std::string> rows = lines_of(metrics_csv_path(dir));
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0],
+            "epoch,train_loss,train_acc,valid_loss,valid_acc,test_acc,lr,images_per_s,wall_s");
+  for (int e = 0; e < 3; ++e) {
+    std::istringstream fields(rows[static_cast<std::size_t>(e) + 1]);
+    std::string epoch, train_loss;
+    std::getline(fields, epoch, ',');
+    std::getline(fields, train_loss, ',');
+    EXPECT_EQ(epoch, std::to_string(e));
+    EXPECT_EQ(std::stod(train_loss), *out.epochs[static_cast<std::size_t>(e)].train_loss) << e;
+  }
+
+  std::string log;
+  for (const auto& line : lines_of(RunLogFile::path_in(dir))) log += line + "\n";
+  EXPECT_NE(log.find("starting"), std::string::npos) << log;
+  EXPECT_NE(log.find("interrupted"), std::string::npos) << log;
+  EXPECT_NE(log.find("continuing after epoch 1"), std::string::npos) << log;
+  EXPECT_NE(log.find("test top-1 " + exact_text(out.test_accuracy) + " "), std::string::npos)
+      << log;
+  EXPECT_NE(log.find("finished"), std::string::npos) << log;
+}
+
+TEST(MetricsCsv, TrimKeepsTheHeaderAndCommittedEpochs) {
+  TempDir dir;
+  const std::filesystem::path file = dir.file("metrics.csv");
+  SearchEpochMetrics m;
+  for (int e = 0; e < 3; ++e) {
+    m.epoch = e;
+    m.mean_reward = 0.25 * e;
+    append_metrics_row(file, metrics_row(m));
+  }
+  trim_metrics_csv(file, 2);
+  const std::vector<std::string> rows = lines_of(file);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0],
+            "epoch,supernet_loss,supernet_acc,mean_reward,best_reward,controller_loss,"
+            "samples_per_s,wall_s");
+  EXPECT_EQ(rows[1], "0,,,0,,,,");
+  EXPECT_EQ(rows[2], "1,,,0.25,,,,");
+  trim_metrics_csv(dir.file("absent.csv"), 0);
+  EXPECT_FALSE(std::filesystem::exists(dir.file("absent.csv")));
 }
 
 }  // namespace

@@ -26,6 +26,7 @@ const char* to_string(PathSampling sampling);
 //   frozen     epochs [epochs, epochs + controller_epochs): the supernet no longer trains and
 //              the controller alone runs controller_steps_per_epoch steps (SPOS's evolution).
 struct SearchSchedule {
+  bool operator==(const SearchSchedule&) const = default;
   int epochs = 10;                      // supernet epochs (warm-up included)
   int warmup_epochs = 0;
   int controller_epochs = 0;            // controller-only epochs on the frozen supernet
@@ -47,6 +48,7 @@ struct SearchSchedule {
 };
 
 struct WeightsManagerConfig {
+  bool operator==(const WeightsManagerConfig&) const = default;
   OptimizerConfig optimizer;
   LrScheduleConfig schedule;
   double grad_clip = 5.0;  // DARTS clips supernet gradients at 5

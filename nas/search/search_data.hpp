@@ -1,7 +1,7 @@
 #pragma once
-// The data of a search (SPEC §7): the training set carved into supernet-train, controller
-// (reward) and derive portions by the seed; the test set is not loaded at all, it belongs to
-// final evaluation.
+// The data of a search (docs/SEARCH.md, Data splits): the training set carved into supernet-train,
+// controller (reward) and derive portions by the seed; the test set is not loaded at all, it
+// belongs to final evaluation.
 #include <cstdint>
 #include <string>
 #include <vector>

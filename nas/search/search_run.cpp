@@ -524,7 +524,7 @@ SearchOutcome run_search(const SearchRequest& request, SearchProgress& progress)
       state.history.push_back(m);
       state.completed_epochs = epoch + 1;
       state.seconds += *m.wall_s;
-      run.commit_epoch(loop.checkpoint(spec.config_hash), [&](ResultsDb& db) {
+      run.commit_epoch(loop.checkpoint(spec.config_hash), metrics_row(m), [&](ResultsDb& db) {
         db.record_search_epoch(*run.run_id(), m);
       });
       progress.epoch_done(m, total_epochs);

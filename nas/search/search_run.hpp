@@ -1,5 +1,5 @@
 #pragma once
-// One search run (SPEC §7): train the weight-sharing supernet on the supernet portion of the
+// One search run (docs/SEARCH.md): train the weight-sharing supernet on the supernet portion of the
 // training set, and interleaved with it let the controller sample genotypes, score them with
 // shared weights on reward batches and learn from the rewards. Every sample and its reward
 // goes into the results database as it happens; the supernet, its optimizer, the controller,

@@ -1,7 +1,7 @@
 #pragma once
-// Bitwise binary convolution (SPEC §1). Signs are packed along channels into 64-bit words
-// (bit set = -1; sign(0) = +1), per channel group, with channel tails padded by zero bits in
-// both operands; the true K is kept, so dot = K - 2 * popcount(a XOR w) stays exact.
+// Bitwise binary convolution (docs/DESIGN.md, Binary convolution). Signs are packed along channels
+// into 64-bit words (bit set = -1; sign(0) = +1), per channel group, with channel tails padded by
+// zero bits in both operands; the true K is kept, so dot = K - 2 * popcount(a XOR w) stays exact.
 //
 // Pad modes: `zero` adds nothing for taps outside the image (the float conv on +-1 tensors
 // with zero padding), `plus_one` / `minus_one` add +-sum(w) for those taps. The integer result

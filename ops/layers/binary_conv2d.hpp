@@ -1,6 +1,6 @@
 #pragma once
-// The binary convolution layer (SPEC §1): sign(x) (*) sign(W), times the weight scale alpha
-// and the XNOR K-map, with BMXNet's optional popcount offset.
+// The binary convolution layer (docs/DESIGN.md, Binary convolution): sign(x) (*) sign(W), times the
+// weight scale alpha and the XNOR K-map, with BMXNet's optional popcount offset.
 //
 // Forward, in both modes, is bitwise: the input's signs are packed and run through the binary
 // kernel of the active instruction-set tier; alpha and the offset are the kernel's output

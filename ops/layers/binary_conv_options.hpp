@@ -1,7 +1,7 @@
 #pragma once
-// The knobs of one binary convolution (SPEC §1), as a typed struct a BinaryConv2d copies at
-// construction and never changes. Each enum parses from the name a config file uses; a bad
-// name is an error listing the valid ones.
+// The knobs of one binary convolution (docs/DESIGN.md, Binary convolution), as a typed struct a
+// BinaryConv2d copies at construction and never changes. Each enum parses from the name a config
+// file uses; a bad name is an error listing the valid ones.
 #include <string>
 
 #include "ops/kernels/binary_conv.hpp"
@@ -37,6 +37,7 @@ WeightSte parse_weight_ste(const std::string& name);
 OutputOffset parse_output_offset(const std::string& name);
 
 struct BinaryConv2dOptions {
+  bool operator==(const BinaryConv2dOptions&) const = default;
   int kernel = 3;
   int stride = 1;
   int padding = 1;

@@ -1,7 +1,8 @@
 #pragma once
-// sign() and its straight-through estimators (SPEC §1). For each estimator there is the
-// gradient factor backward multiplies by, and the smooth surrogate function whose exact
-// derivative that factor is; the gradient check differentiates the surrogate numerically.
+// sign() and its straight-through estimators (docs/DESIGN.md, Binary convolution). For each
+// estimator there is the gradient factor backward multiplies by, and the smooth surrogate function
+// whose exact derivative that factor is; the gradient check differentiates the surrogate
+// numerically.
 #include <algorithm>
 #include <cmath>
 

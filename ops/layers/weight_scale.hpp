@@ -1,6 +1,7 @@
 #pragma once
-// The binary conv's weight scale alpha = mean |W| (SPEC §1: per tensor as in Bi-Real / aw_nas
-// bi_w_scale=1, per output channel as in XNOR-Net), and its gradient for ScaleGradient::flow.
+// The binary conv's weight scale alpha = mean |W| (docs/DESIGN.md, Binary convolution: per tensor
+// as in Bi-Real / aw_nas bi_w_scale=1, per output channel as in XNOR-Net), and its gradient for
+// ScaleGradient::flow.
 #include <vector>
 
 #include "ops/core/tensor.hpp"

@@ -1,8 +1,8 @@
 #pragma once
-// XNOR-Net's activation scale K (SPEC §1, activation scale xnor_k): A = mean over channels of
-// |x|, then K = A convolved with a kernel x kernel box filter of 1/(kernel*kernel), zero padded,
-// with the conv's stride and dilation. K[n, oy, ox] is the mean |x| that output pixel sees;
-// the binary conv's output at that pixel is multiplied by it.
+// XNOR-Net's activation scale K (activation scale xnor_k; docs/DESIGN.md, Binary convolution): A =
+// mean over channels of |x|, then K = A convolved with a kernel x kernel box filter of
+// 1/(kernel*kernel), zero padded, with the conv's stride and dilation. K[n, oy, ox] is the mean |x|
+// that output pixel sees; the binary conv's output at that pixel is multiplied by it.
 #include "ops/core/tensor.hpp"
 #include "ops/kernels/conv_geometry.hpp"
 
