@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "aw_nas_compat/translated_config.hpp"
 #include "evaluators/interrupt.hpp"
 #include "evaluators/memory_budget.hpp"
 #include "evaluators/train_request.hpp"
@@ -61,7 +62,7 @@ void run_train(const TrainArgs& a) {
   if (a.run.threads >= 0) overrides.threads = a.run.threads;
   if (a.train_limit > 0) overrides.train_limit = a.train_limit;
 
-  TrainRequest request = make_train_request(read_config_file(a.config), a.config, overrides);
+  TrainRequest request = make_train_request(read_config_translating_aw_nas(a.config), a.config, overrides);
   check_train_memory(request, a.run.max_memory_bytes());
   request.run_dir = a.run_dir.empty()
                         ? std::filesystem::path("runs") / ("train-" + training_config_hash(request))
@@ -113,9 +114,10 @@ void register_train_command(CLI::App& app) {
       "train",
       "Retrain a genotype or baseline from scratch.\n"
       "CONFIG.yaml holds `search_space` + `genotype` (or `baseline: NAME`), `data` and `trainer`\n"
-      "sections (see configs/train/). Every epoch is checkpointed and recorded in the results\n"
-      "database; a killed run continues with --resume and ends bit-identical to an\n"
-      "uninterrupted one (same config, seed and threads).");
+      "sections (see configs/train/), or is an aw_nas final config (final_model_cfg with\n"
+      "genotypes, final_trainer_cfg), read through its translation. Every epoch is\n"
+      "checkpointed and recorded in the results database; a killed run continues with\n"
+      "--resume and ends bit-identical to an uninterrupted one (same config, seed, threads).");
   auto a = std::make_shared<TrainArgs>();
   cmd->add_option("config", a->config, "training YAML file")->required()->check(CLI::ExistingFile);
   auto* g = cmd->add_option("--genotype", a->genotype,

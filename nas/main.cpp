@@ -1,4 +1,5 @@
 // bitnas: the one command-line program. Subcommands register themselves (nas/commands.hpp).
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -12,6 +13,10 @@
 #include "nas/unknown_subcommand.hpp"
 
 int main(int argc, char** argv) {
+  // Log lines go to stderr, so stdout stays the command's output (--json, DOT, YAML).
+  auto logger = spdlog::stderr_color_mt("bitnas");
+  logger->set_pattern("bitnas: %^%l%$: %v");
+  spdlog::set_default_logger(logger);
   CLI::App app{"BitNAS: neural architecture search over binary (1-bit) neural networks."};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "show help for every subcommand");
@@ -25,6 +30,7 @@ int main(int argc, char** argv) {
   bitnas::cli::register_derive_command(app);
   bitnas::cli::register_sample_command(app);
   bitnas::cli::register_query_command(app);
+  bitnas::cli::register_convert_config_command(app);
   bitnas::cli::install_stop_signal_handlers();
   if (argc > 1)
     if (const auto message = bitnas::cli::unknown_subcommand_message(app, argv[1])) {

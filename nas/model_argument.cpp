@@ -4,6 +4,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "aw_nas_compat/translated_config.hpp"
 #include "search_spaces/genotype_parser.hpp"
 
 namespace bitnas::cli {
@@ -39,10 +40,15 @@ ModelSpec resolve_model_argument(const std::string& argument,
     if (is_baseline(argument)) return baseline_spec(argument);
     if (!std::filesystem::exists(argument))
       throw std::invalid_argument("config file '" + argument + "' does not exist");
-    return load_model_spec(argument);
+    return model_spec_from_document(
+        ConfigSection::load_string(read_config_translating_aw_nas(argument), argument), argument);
   }
   const SearchSpaceConfig space =
-      space_config ? load_search_space(*space_config) : default_search_space();
+      space_config ? parse_search_space(ConfigSection::load_string(
+                                            read_config_translating_aw_nas(*space_config),
+                                            *space_config)
+                                            .section("search_space"))
+                   : default_search_space();
   try {
     return model_spec_from_genotype(argument, space);
   } catch (const GenotypeParseError& e) {
@@ -55,7 +61,8 @@ ModelSpec resolve_model_argument(const std::string& argument,
 
 std::string model_argument_help() {
   return "a baseline name (" + joined(baseline_names()) +
-         "), a YAML config with search_space and genotype sections (*.yaml, *.yml), or a "
+         "), a YAML config with search_space and genotype sections (*.yaml, *.yml; aw_nas final "
+         "configs are translated), or a "
          "genotype string such as \"CNNGenotype(normal_0=[('bconv_3x3', 0, 2), ...], ...)\"";
 }
 
