@@ -128,8 +128,8 @@ void register_train_command(CLI::App& app) {
                              "YAML `genotype:` key, or a bare string")
                  ->check(CLI::ExistingFile);
   auto* b = cmd->add_option("--baseline", a->baseline,
-                            "train a built-in baseline (xnor_resnet18, resnete18, and their "
-                            "_blocks forms) with the config's data and trainer sections");
+                            "train a built-in baseline (xnor_resnet18, resnete18, their _blocks "
+                            "and _imagenet forms) with the config's data and trainer sections");
   g->excludes(gf)->excludes(b);
   gf->excludes(b);
   cmd->add_option("--rank", a->rank, "with --genotype-file: which ranked genotype (default 1)")
