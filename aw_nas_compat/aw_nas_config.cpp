@@ -42,10 +42,16 @@ AwNasTranslation translate_aw_nas_config(const std::string& yaml_text, const std
   st.root = load(yaml_text, source);
   st.file = source;
   if (!st.root.IsMap()) throw ConfigError(source + ": expected a mapping of aw_nas components");
-  translate_search_space(st);
-  translate_dataset(st);
-  translate_search_components(st);
-  translate_final_trainer(st);
+  try {
+    translate_search_space(st);
+    translate_dataset(st);
+    translate_search_components(st);
+    translate_final_trainer(st);
+  } catch (const YAML::Exception& e) {
+    // A value of the wrong shape (a scalar where a mapping belongs, text for a number).
+    throw ConfigError(source + (e.mark.is_null() ? "" : ":" + std::to_string(e.mark.line + 1)) +
+                      ": " + e.msg);
+  }
 
   AwNasSection top(st.root, "", source, st.warnings);
   top.ignore("rollout_type", {"discrete", "differentiable"}, "BitNAS rollouts are genotypes");

@@ -207,6 +207,21 @@ TEST(AwNasConfig, OtherSearchSpacesAreRefusedByName) {
   EXPECT_TRUE(testing::contains(error, "search_space_type")) << error;
 }
 
+TEST(AwNasConfig, MalformedValuesAreErrorsNamingFileLineAndKey) {
+  const auto error_for = [](const std::string& text) {
+    return testing::error_of([&] { translate_aw_nas_config(text, "bad.yaml"); });
+  };
+  std::string e = error_for("search_space_type: cnn\nsearch_space_cfg: {num_layers: eight}\n");
+  EXPECT_TRUE(testing::contains(e, "bad.yaml:2: search_space_cfg.num_layers")) << e;
+  e = error_for("search_space_type: cnn\ncontroller_type: rl\ncontroller_cfg: {controller_network_cfg: 5}\n");
+  EXPECT_TRUE(testing::contains(e, "bad.yaml:3: controller_cfg.controller_network_cfg")) << e;
+  e = error_for("search_space_type: cnn\nfinal_model_cfg: {genotypes: \"normal_0=[('a', 0, 2)\"}\n");
+  EXPECT_TRUE(testing::contains(e, "final_model_cfg.genotypes")) << e;
+  EXPECT_TRUE(testing::contains(e, "position")) << e;
+  e = error_for("search_space_type: cnn\nfinal_trainer_cfg: {epochs: many}\n");
+  EXPECT_TRUE(testing::contains(e, "bad.yaml:2")) << e;
+}
+
 TEST(AwNasConfig, DetectionTellsTheFormatsApart) {
   EXPECT_TRUE(looks_like_aw_nas_config(read_config_file(fixture_path("xnor_resnet18.yaml"))));
   EXPECT_TRUE(looks_like_aw_nas_config(read_config_file(fixture_path("bnn_cell_search.yaml"))));
