@@ -184,6 +184,11 @@ void translate_search_space(AwNasTranslationState& st) {
 
   // The model config holds the genotype and the network's widths and stem.
   const bool final_model = st.root["final_model_cfg"].IsDefined() || st.root["final_model_type"].IsDefined();
+  const std::string model_type = scalar_text(st.root["final_model_type"]);
+  if (!model_type.empty() && model_type != "cnn_final_model" && model_type != "bnn_final_model")
+    AwNasSection(st.root, "", st.file, st.warnings)
+        .warn("final_model_type", "'" + model_type + "' is read as a cnn_final_model (BitNAS's "
+                                  "network of cells)");
   AwNasSection m = st.section(final_model ? "final_model_cfg" : "weights_manager_cfg");
   std::optional<Genotype> genotype;
   if (final_model) {
