@@ -3,9 +3,13 @@
 // config); every key the translation cannot honour must come back as a warning naming it.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "aw_nas_compat/aw_nas_config.hpp"
+#include "aw_nas_compat/translated_config.hpp"
+#include "nas/commands.hpp"
+#include "tests/support/data_files.hpp"
 #include "evaluators/train_request.hpp"
 #include "nas/search/search_config.hpp"
 #include "search_spaces/cost.hpp"
@@ -229,6 +233,31 @@ TEST(AwNasConfig, DetectionTellsTheFormatsApart) {
     SCOPED_TRACE(c.path);
     EXPECT_FALSE(looks_like_aw_nas_config(c.text));
   }
+}
+
+// Runs `bitnas ARGS...` on the real subcommand registrations; the error text or "".
+std::string run_command(std::vector<std::string> args) {
+  CLI::App app;
+  app.require_subcommand(1);
+  cli::register_convert_config_command(app);
+  std::reverse(args.begin(), args.end());  // CLI11 takes the vector in reverse order
+  const std::string error = testing::error_of([&] { app.parse(args); });  // parse consumes args
+  return error == "no error" ? "" : error;
+}
+
+TEST(AwNasConfig, ConvertConfigWritesWhatSearchTrainAndDescribeRead) {
+  testing::TempDir dir;
+  const std::string out = dir.file("bitnas.yaml");
+  EXPECT_EQ(run_command({"convert-config", fixture_path("xnor_resnet18.yaml"), "-o", out, "-q"}), "");
+  // The written file is a BitNAS config, read as it is; the commands read the fixture
+  // through the same translation.
+  const std::string written = read_config_file(out);
+  EXPECT_FALSE(looks_like_aw_nas_config(written));
+  EXPECT_EQ(written, read_config_translating_aw_nas(fixture_path("xnor_resnet18.yaml")));
+  EXPECT_EQ(read_config_translating_aw_nas(out), written);
+  // A BitNAS config is not converted again.
+  const std::string error = run_command({"convert-config", out});
+  EXPECT_TRUE(testing::contains(error, "not an aw_nas config")) << error;
 }
 
 }  // namespace
