@@ -189,7 +189,8 @@ void translate_dataset(AwNasTranslationState& st) {
   if (is_unset(type)) return;
   const std::string name = scalar_text(type);
   AwNasSection top(st.root, "", st.file, st.warnings);
-  if (name == "cifar10" || name == "cifar100") st.out["data"]["dataset"] = name;
+  // aw_nas's own names for the datasets BitNAS reads, and BitNAS's for Fashion-MNIST.
+  if (name == "cifar10" || name == "cifar100" || name == "fashion_mnist") st.out["data"]["dataset"] = name;
   else
     top.warn("dataset_type", "'" + name + "' is not a BitNAS dataset (fashion_mnist, cifar10, "
                              "cifar100, idx); set data.dataset in the translated config");

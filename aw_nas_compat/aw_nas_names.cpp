@@ -57,7 +57,7 @@ std::optional<StemTranslation> translate_stem(const std::vector<std::string>& st
 }
 
 int dataset_classes(const std::string& dataset) {
-  if (dataset == "cifar10") return 10;
+  if (dataset == "cifar10" || dataset == "fashion_mnist") return 10;
   if (dataset == "cifar100") return 100;
   if (dataset == "imagenet") return 1000;
   return 0;
