@@ -163,7 +163,8 @@ void translate_search_space(AwNasTranslationState& st) {
     if (!is_unset(s.take(key))) space[key] = YAML::Clone(s.take(key));
   const int groups = s.has("num_cell_groups") ? int_value(s, "num_cell_groups", s.take("num_cell_groups")) : 2;
   const int layers = s.has("num_layers") ? int_value(s, "num_layers", s.take("num_layers")) : 8;
-  if (layers < 1) s.fail("num_layers", "must be >= 1");
+  // BitNAS's own bounds, checked before the default layout is allocated.
+  if (layers < 1 || layers > 256) s.fail("num_layers", "must be in [1, 256]");
 
   const YAML::Node layout_node = s.take("cell_layout");
   std::vector<int> layout;
@@ -218,6 +219,10 @@ void translate_search_space(AwNasTranslationState& st) {
   const YAML::Node multiplier_node = m.take("stem_multiplier");
   const int init = is_unset(init_node) ? (final_model ? 36 : 16) : int_value(m, "init_channels", init_node);
   const int multiplier = is_unset(multiplier_node) ? 3 : int_value(m, "stem_multiplier", multiplier_node);
+  constexpr int kMaxChannels = 4'096;  // BitNAS's bound on any width
+  if (init < 1 || init > kMaxChannels) m.fail("init_channels", "must be in [1, 4096]");
+  if (multiplier < 1 || multiplier > kMaxChannels / init)
+    m.fail("stem_multiplier", "stem_multiplier * init_channels must be in [1, 4096]");
   const YAML::Node channels_node = m.take("layer_channels");
   if (!is_unset(channels_node)) {
     const std::vector<int> channels = int_list_value(m, "layer_channels", channels_node);
@@ -233,6 +238,8 @@ void translate_search_space(AwNasTranslationState& st) {
     int width = init;
     for (int group : layout) {
       if (std::find(reduce.begin(), reduce.end(), group) != reduce.end()) width *= 2;
+      if (width > kMaxChannels)
+        m.fail("init_channels", "doubles at the reduce cells beyond 4096 channels");
       channels.push_back(width);
     }
     space["layer_channels"] = int_list(channels);

@@ -222,6 +222,11 @@ TEST(AwNasConfig, MalformedValuesAreErrorsNamingFileLineAndKey) {
   e = error_for("search_space_type: cnn\nfinal_model_cfg: {genotypes: \"normal_0=[('a', 0, 2)\"}\n");
   EXPECT_TRUE(testing::contains(e, "final_model_cfg.genotypes")) << e;
   EXPECT_TRUE(testing::contains(e, "position")) << e;
+  // Sizes are bounded before anything is allocated for them.
+  e = error_for("search_space_type: cnn\nsearch_space_cfg: {num_layers: 2000000000}\n");
+  EXPECT_TRUE(testing::contains(e, "search_space_cfg.num_layers: must be in [1, 256]")) << e;
+  e = error_for("search_space_type: cnn\nfinal_model_cfg: {init_channels: 64, stem_multiplier: 2000000000}\n");
+  EXPECT_TRUE(testing::contains(e, "final_model_cfg.stem_multiplier")) << e;
   e = error_for("search_space_type: cnn\nfinal_trainer_cfg: {epochs: many}\n");
   EXPECT_TRUE(testing::contains(e, "bad.yaml:2")) << e;
 }
