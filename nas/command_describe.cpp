@@ -28,8 +28,8 @@ namespace {
 struct DescribeOptions {
   std::string model;
   std::optional<std::string> space_config;
-  std::string input = "1x28x28";
-  int classes = 10;
+  std::optional<std::string> input;  // default: the model's designed input, else 1x28x28
+  std::optional<int> classes;         // default: the model's designed classes, else 10
   std::string max_memory;
   bool json = false;
 };
@@ -145,8 +145,12 @@ void print_table(std::ostream& out, const ModelSpec& spec, const InputSpec& inpu
 
 void run_describe(const DescribeOptions& o) {
   const ModelSpec spec = resolve_model_argument(o.model, o.space_config);
-  InputSpec input = parse_input_spec(o.input);
-  input.num_classes = o.classes;
+  const std::optional<DesignedInput>& designed = spec.designed_input;
+  InputSpec input = designed ? InputSpec{designed->channels, designed->height, designed->width,
+                                         designed->classes}
+                             : InputSpec{};
+  if (o.input) input = parse_input_spec(*o.input, input);
+  if (o.classes) input.num_classes = *o.classes;
   check_memory_budget(estimate_memory(spec.space, input, ModelKind::network, 1, 0,
                                       Workload::inference),
                       max_memory_bytes(o.max_memory),
@@ -175,10 +179,10 @@ void register_describe_command(CLI::App& app) {
   cmd->add_option("--config", o->space_config, space_config_help());
   cmd->add_option("--input", o->input,
                   "input image size as CxHxW (channels x height x width); 1x28x28 is "
-                  "Fashion-MNIST, 3x32x32 CIFAR, 3x224x224 ImageNet")
-      ->capture_default_str();
-  cmd->add_option("--classes", o->classes, "number of classes (width of the final FC)")
-      ->capture_default_str()
+                  "Fashion-MNIST, 3x32x32 CIFAR, 3x224x224 ImageNet. Default: the model's own "
+                  "(`input:` of its config, 3x224x224 for the *_imagenet baselines), else 1x28x28");
+  cmd->add_option("--classes", o->classes,
+                  "number of classes (width of the final FC). Default: the model's own, else 10")
       ->check(CLI::Range(1, kMaxClasses));
   add_max_memory_option(cmd, o->max_memory);
   cmd->add_flag("--json", o->json,

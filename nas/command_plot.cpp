@@ -31,7 +31,7 @@ void write_text_file(const std::string& path, const std::string& text) {
 }
 
 void run_plot(const PlotOptions& o) {
-  const ModelSpec spec = resolve_model_argument(o.model, o.space_config);
+  const ModelSpec spec = resolve_model_argument(o.model, o.space_config, ModelUse::draw);
   const std::string title =
       spec.name + " (hash " + genotype_hash(spec.genotype, spec.space.num_init_nodes) + ")";
   const std::string dot = genotype_to_dot(spec.genotype, spec.space, title);

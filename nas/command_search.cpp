@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <iostream>
 
+#include "aw_nas_compat/translated_config.hpp"
 #include "evaluators/interrupt.hpp"
 #include "evaluators/memory_budget.hpp"
 #include "nas/commands.hpp"
@@ -40,7 +41,7 @@ void check_search_memory(const SearchConfig& config, std::optional<double> max_m
 
 void run(const SearchArgs& a) {
   SearchRequest request;
-  request.config = load_search_config(a.config);
+  request.config = parse_search_config(read_config_translating_aw_nas(a.config), a.config);
   if (a.seed >= 0) request.config.schedule.seed = static_cast<std::uint64_t>(a.seed);
   if (a.run.threads >= 0) request.config.schedule.threads = a.run.threads;
   if (a.epochs > 0) {
@@ -106,8 +107,10 @@ void register_search_command(CLI::App& app) {
       "Search binary architectures with a weight-sharing supernet.\n"
       "CONFIG.yaml has aw_nas-style sections: search_space, controller (random, evolution,\n"
       "reinforce, differentiable), evaluator, objective, weights_manager, data, and search\n"
-      "(the schedule). Every sampled genotype and its reward goes into the results database;\n"
-      "every epoch is checkpointed, and --resume continues a killed search bit-identically.");
+      "(the schedule); an aw_nas config (search_space_type, controller_type, ...) is read\n"
+      "through its translation (bitnas convert-config shows it). Every sampled genotype and\n"
+      "its reward goes into the results database; every epoch is checkpointed, and --resume\n"
+      "continues a killed search bit-identically.");
   auto a = std::make_shared<SearchArgs>();
   cmd->add_option("config", a->config, "search YAML file")->required()->check(CLI::ExistingFile);
   add_run_options(cmd, a->run, "search.threads");

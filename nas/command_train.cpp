@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "aw_nas_compat/translated_config.hpp"
 #include "evaluators/interrupt.hpp"
 #include "evaluators/memory_budget.hpp"
 #include "evaluators/train_request.hpp"
@@ -62,7 +63,7 @@ void run_train(const TrainArgs& a) {
   if (a.run.threads >= 0) overrides.threads = a.run.threads;
   if (a.train_limit > 0) overrides.train_limit = a.train_limit;
 
-  TrainRequest request = make_train_request(read_config_file(a.config), a.config, overrides);
+  TrainRequest request = make_train_request(read_config_translating_aw_nas(a.config), a.config, overrides);
   check_train_memory(request, a.run.max_memory_bytes());
   request.run_dir = a.run_dir.empty()
                         ? std::filesystem::path("runs") / ("train-" + training_config_hash(request))
@@ -114,9 +115,10 @@ void register_train_command(CLI::App& app) {
       "train",
       "Retrain a genotype or baseline from scratch.\n"
       "CONFIG.yaml holds `search_space` + `genotype` (or `baseline: NAME`), `data` and `trainer`\n"
-      "sections (see configs/train/). Every epoch is checkpointed and recorded in the results\n"
-      "database; a killed run continues with --resume and ends bit-identical to an\n"
-      "uninterrupted one (same config, seed and threads).");
+      "sections (see configs/train/), or is an aw_nas final config (final_model_cfg with\n"
+      "genotypes, final_trainer_cfg), read through its translation. Every epoch is\n"
+      "checkpointed and recorded in the results database; a killed run continues with\n"
+      "--resume and ends bit-identical to an uninterrupted one (same config, seed, threads).");
   auto a = std::make_shared<TrainArgs>();
   cmd->add_option("config", a->config, "training YAML file")->required()->check(CLI::ExistingFile);
   auto* g = cmd->add_option("--genotype", a->genotype,
@@ -127,8 +129,8 @@ void register_train_command(CLI::App& app) {
                              "YAML `genotype:` key, or a bare string")
                  ->check(CLI::ExistingFile);
   auto* b = cmd->add_option("--baseline", a->baseline,
-                            "train a built-in baseline (xnor_resnet18, resnete18, and their "
-                            "_blocks forms) with the config's data and trainer sections");
+                            "train a built-in baseline (xnor_resnet18, resnete18, their _blocks "
+                            "and _imagenet forms) with the config's data and trainer sections");
   g->excludes(gf)->excludes(b);
   gf->excludes(b);
   cmd->add_option("--rank", a->rank, "with --genotype-file: which ranked genotype (default 1)")

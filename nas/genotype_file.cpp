@@ -18,10 +18,11 @@ std::string read_genotype_file(const std::string& path, int rank) {
   }
   if (root.IsMap() && root["genotype"] && root["genotype"].IsScalar())
     return root["genotype"].as<std::string>();
-  if (root.IsMap() && root["genotypes"]) {
-    const YAML::Node list = root["genotypes"];
+  // `genotypes:` as bitnas derive writes it, or a top-level list as aw_nas's derive does.
+  if (root.IsSequence() || (root.IsMap() && root["genotypes"])) {
+    const YAML::Node list = root.IsSequence() ? root : root["genotypes"];
     if (!list.IsSequence() || list.size() == 0)
-      throw std::runtime_error(path + ": `genotypes` must be a non-empty list");
+      throw std::runtime_error(path + ": the list of genotypes is empty");
     if (rank < 1 || rank > static_cast<int>(list.size()))
       throw std::runtime_error(path + ": rank " + std::to_string(rank) + " requested but the file lists " +
                                std::to_string(list.size()) + " genotypes");
@@ -32,8 +33,8 @@ std::string read_genotype_file(const std::string& path, int rank) {
                              " of `genotypes` has no `genotype` key");
   }
   if (root.IsScalar()) return root.as<std::string>();
-  throw std::runtime_error(path + ": expected a `genotype:` key, a `genotypes:` list or a bare "
-                                  "genotype string");
+  throw std::runtime_error(path + ": expected a `genotype:` key, a `genotypes:` list, a list "
+                                  "of genotype strings (aw_nas derive) or a bare genotype string");
 }
 
 std::vector<std::string> read_genotype_list(const std::string& path) {
@@ -44,8 +45,9 @@ std::vector<std::string> read_genotype_list(const std::string& path) {
   } catch (const YAML::Exception&) {
     return out;
   }
-  if (root.IsMap() && root["genotypes"] && root["genotypes"].IsSequence())
-    for (int rank = 2; rank <= static_cast<int>(root["genotypes"].size()); ++rank)
+  const YAML::Node list = root.IsSequence() ? root : root.IsMap() ? root["genotypes"] : YAML::Node();
+  if (list && list.IsSequence())
+    for (int rank = 2; rank <= static_cast<int>(list.size()); ++rank)
       out.push_back(read_genotype_file(path, rank));
   return out;
 }

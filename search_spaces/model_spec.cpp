@@ -112,6 +112,14 @@ ModelSpec model_spec_from_config(const ConfigSection& root, const std::string& n
   spec.name = name;
   spec.source = root.file();
   spec.space = parse_search_space(root.section("search_space"));
+  if (auto in = root.optional_section("input")) {
+    // Bounds as describe's --input and --classes have them.
+    spec.designed_input = DesignedInput{in->get_int_in("channels", 3, 1, 64),
+                                        in->get_int_in("height", 32, 1, 4'096),
+                                        in->get_int_in("width", 32, 1, 4'096),
+                                        in->get_int_in("classes", 10, 1, 100'000)};
+    in->reject_unknown_keys();
+  }
   const std::string text = root.get_string("genotype");
   try {
     spec.genotype = parse_genotype(text);

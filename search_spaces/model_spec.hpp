@@ -2,6 +2,7 @@
 // What a network is made of: a search space plus a genotype in it. Comes from a YAML file with
 // `search_space:` and `genotype:` sections, from a built-in baseline name, or from a bare
 // genotype string placed in a search space.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,11 +12,18 @@
 
 namespace bitnas {
 
+// The input a model was designed for (`input:` of its config), e.g. ImageNet's 3x224x224
+// and 1000 classes; `bitnas describe` uses it unless told otherwise.
+struct DesignedInput {
+  int channels = 0, height = 0, width = 0, classes = 0;
+};
+
 struct ModelSpec {
   std::string name;    // baseline name, file name, or "genotype"
   std::string source;  // where it came from, for messages
   SearchSpaceConfig space;
   Genotype genotype;
+  std::optional<DesignedInput> designed_input;
 };
 
 // The built-in baselines, each shipped as configs/baselines/<name>.yaml: "resnete18",
@@ -27,7 +35,8 @@ ModelSpec baseline_spec(const std::string& name);
 // The default skeleton for bare genotype strings (configs/search_spaces/small_binary.yaml).
 SearchSpaceConfig default_search_space();
 
-// `search_space` + `genotype` of a parsed YAML document (other top-level sections are left
+// `search_space` + `genotype` (+ the optional `input: {channels, height, width, classes}`) of
+// a parsed YAML document (other top-level sections are left
 // for their own readers). The genotype must fit the space (node counts, known ops, a cell for
 // every group in cell_layout); errors name the file, line and key.
 ModelSpec model_spec_from_config(const ConfigSection& root, const std::string& name);

@@ -78,6 +78,8 @@ void register_binary_conv_ops(OpTable& table) {
   table.alias("xnor_conv_1x1", "bconv_1x1_skip");
   table.alias("xnor_conv_3x3", "bconv_3x3_skip");
   table.alias("xnor_conv_3x3_noskip", "bconv_3x3");
+  table.alias("xnor_conv_3x3_cond_skip", "bconv_3x3_skip");
+  table.alias("xnor_conv_1x1_noskip", "bconv_1x1");
   table.alias("xnor_conv_5x5", "bconv_5x5_skip");
   table.alias("xnor_conv_5x5_noskip", "bconv_5x5");
   table.alias("xnor_group_conv_3x3", "group_bconv_3x3_skip");

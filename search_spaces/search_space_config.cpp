@@ -30,6 +30,7 @@ const char* to_string(StemKind v) {
   switch (v) {
     case StemKind::conv_bn_relu_3x3: return "conv_bn_relu_3x3";
     case StemKind::imagenet_stem0: return "imagenet_stem0";
+    case StemKind::imagenet_7x7_maxpool: return "imagenet_7x7_maxpool";
     case StemKind::bmxnet_thumbnail: return "bmxnet_thumbnail";
     case StemKind::bmxnet_imagenet: return "bmxnet_imagenet";
     case StemKind::bmxnet_grouped: return "bmxnet_grouped";
@@ -206,6 +207,7 @@ SearchSpaceConfig parse_search_space(const ConfigSection& s) {
   }
 
   constexpr StemKind stems[] = {StemKind::conv_bn_relu_3x3, StemKind::imagenet_stem0,
+                                StemKind::imagenet_7x7_maxpool,
                                 StemKind::bmxnet_thumbnail, StemKind::bmxnet_imagenet,
                                 StemKind::bmxnet_grouped};
   c.stem = get_enum(s, "stem", stems, StemKind::conv_bn_relu_3x3);

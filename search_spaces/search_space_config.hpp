@@ -19,6 +19,7 @@ enum class ConcatOp { concat, sum, mean };
 enum class StemKind {
   conv_bn_relu_3x3,   // aw_nas small-image stem
   imagenet_stem0,     // aw_nas ImageNet stem (two 3x3 stride-2 convs)
+  imagenet_7x7_maxpool,  // ResNet's ImageNet stem (7x7 s2, BN, ReLU, max pool)
   bmxnet_thumbnail,   // BMXNet small-image stem
   bmxnet_imagenet,    // BMXNet ImageNet stem (7x7 s2, max pool)
   bmxnet_grouped,     // BMXNet grouped stem

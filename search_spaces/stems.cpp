@@ -36,6 +36,8 @@ std::vector<StemLayer> stem_layers(StemKind kind) {
       return {conv(1, 3, 1), kBn, kRelu};
     case StemKind::imagenet_stem0:
       return {conv(2, 3, 2), kBn, kRelu, conv(1, 3, 2), kBn};
+    case StemKind::imagenet_7x7_maxpool:  // aw_nas [imagenet_stem0_7x7, max_pool_3x3]
+      return {conv(1, 7, 2), kBn, kRelu, kMaxPool};
     case StemKind::bmxnet_thumbnail:
       return {kInputBn, conv(1, 3, 1), kBn};
     case StemKind::bmxnet_imagenet:

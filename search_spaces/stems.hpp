@@ -11,6 +11,8 @@ namespace bitnas {
 // NHWC [N, H, W, in_channels] -> [N, H / r, W / r, out_channels], r = stem_reduction(kind):
 //   conv_bn_relu_3x3:  Conv3x3 in->C, BN, ReLU
 //   imagenet_stem0:    Conv3x3 s2 in->C/2, BN, ReLU, Conv3x3 s2 C/2->C, BN
+//   imagenet_7x7_maxpool: Conv7x7 s2 p3 in->C, BN, ReLU, MaxPool3 s2 p1 (ResNet's, and
+//                      aw_nas's `use_stem: [imagenet_stem0_7x7, max_pool_3x3]`)
 //   bmxnet_thumbnail:  BN(no affine, eps 2e-5), Conv3x3 in->C, BN
 //   bmxnet_imagenet:   BN(no affine, eps 2e-5), Conv7x7 s2 p3 in->C, BN, ReLU,
 //                      MaxPool3 s2 p1, BN

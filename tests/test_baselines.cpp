@@ -130,8 +130,10 @@ INSTANTIATE_TEST_SUITE_P(Baselines, BaselineForms,
                          [](const auto& info) { return info.param; });
 
 TEST(Baselines, ShippedAsConfigs) {
-  EXPECT_EQ(baseline_names(), (std::vector<std::string>{"resnete18", "resnete18_blocks",
-                                                        "xnor_resnet18", "xnor_resnet18_blocks"}));
+  EXPECT_EQ(baseline_names(),
+            (std::vector<std::string>{"resnete18", "resnete18_blocks", "resnete18_imagenet",
+                                      "xnor_resnet18", "xnor_resnet18_blocks",
+                                      "xnor_resnet18_imagenet"}));
   EXPECT_THROW(baseline_spec("resnet50"), std::invalid_argument);
 }
 

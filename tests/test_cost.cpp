@@ -52,12 +52,19 @@ struct Expected {
 };
 
 // xnor_resnet18 (docs/DESIGN.md, The baselines), small-image stem, fp_conv downsample.
-Expected xnor_resnet18_by_spec(i64 in_c, i64 hw, i64 classes) {
+// With `imagenet`, ResNet's ImageNet stem: Conv7x7 s2 in->64, BN, ReLU, MaxPool3 s2.
+Expected xnor_resnet18_by_spec(i64 in_c, i64 hw, i64 classes, bool imagenet = false) {
   const std::vector<i64> widths = {64, 64, 64, 128, 128, 256, 256, 512, 512};
   const std::vector<int> reduce = {0, 0, 1, 0, 1, 0, 1, 0};
   Expected e;
-  e.fp_conv(in_c, 64, 3, hw);  // stem Conv3x3 in->64, BN, ReLU
-  e.bn(64);
+  if (imagenet) {
+    e.fp_conv(in_c, 64, 7, hw / 2);
+    e.bn(64);
+    hw /= 4;
+  } else {
+    e.fp_conv(in_c, 64, 3, hw);  // stem Conv3x3 in->64, BN, ReLU
+    e.bn(64);
+  }
   for (std::size_t c = 0; c < reduce.size(); ++c) {
     const i64 c_in = widths[c], c_out = widths[c + 1];
     if (reduce[c]) hw /= 2;
@@ -75,11 +82,19 @@ Expected xnor_resnet18_by_spec(i64 in_c, i64 hw, i64 classes) {
 }
 
 // resnete18 (docs/DESIGN.md, The baselines), thumbnail stem, AvgPool -> FP Conv1x1 -> BN shortcuts.
-Expected resnete18_by_spec(i64 in_c, i64 hw, i64 classes) {
+// With `imagenet`, BMXNet's ImageNet stem: BN(no affine), Conv7x7 s2, BN, ReLU, MaxPool3 s2, BN.
+Expected resnete18_by_spec(i64 in_c, i64 hw, i64 classes, bool imagenet = false) {
   Expected e;
-  // BN(no affine): no parameters; FP Conv3x3 s1 in->64; BN.
-  e.fp_conv(in_c, 64, 3, hw);
-  e.bn(64);
+  if (imagenet) {
+    e.fp_conv(in_c, 64, 7, hw / 2);
+    e.bn(64);
+    e.bn(64);
+    hw /= 4;
+  } else {
+    // BN(no affine): no parameters; FP Conv3x3 s1 in->64; BN.
+    e.fp_conv(in_c, 64, 3, hw);
+    e.bn(64);
+  }
   i64 c_in = 64;
   for (i64 stage_width : {64, 128, 256, 512}) {
     for (int block = 0; block < 4; ++block) {
@@ -167,6 +182,30 @@ TEST(Cost, Resnete18MatchesSpecArithmetic) {
   const CostReport r = measure_costs(network);
   expect_report_matches(r, resnete18_by_spec(3, 32, 10));
   expect_consistent(network, r);
+}
+
+// The ImageNet forms at 3x224x224 and 1000 classes, against the same arithmetic and the
+// published figures: BMXNet-v2 gives ResNetE-18 1.63e8 OPs without the FC; ResNet-18's 16
+// binary 3x3 convs are 1.68e9 BOPs (Bi-Real Net's count).
+TEST(Cost, ImagenetFormsMatchSpecArithmeticAndThePublishedCosts) {
+  const InputSpec imagenet{.channels = 3, .height = 224, .width = 224, .num_classes = 1000};
+  const CostReport xnor = cost_of(baseline_spec("xnor_resnet18_imagenet"), imagenet);
+  expect_report_matches(xnor, xnor_resnet18_by_spec(3, 224, 1000, true));
+  const CostReport resnete = cost_of(baseline_spec("resnete18_imagenet"), imagenet);
+  expect_report_matches(resnete, resnete18_by_spec(3, 224, 1000, true));
+  for (const CostReport* r : {&xnor, &resnete}) {
+    EXPECT_EQ(r->total.bops, 1'676'279'808);
+    EXPECT_EQ(r->total.flops, 137'793'536);
+    EXPECT_EQ(r->total.ops_without_fc(), 163'473'408.0);
+    EXPECT_NEAR(r->total.ops_without_fc() / 1.63e8, 1.0, 0.005);
+  }
+  EXPECT_EQ(xnor.total.params(), 11'688'616);
+  EXPECT_EQ(resnete.total.params(), 11'689'640);
+  // The configs carry the input they were designed for.
+  const auto designed = baseline_spec("resnete18_imagenet").designed_input;
+  ASSERT_TRUE(designed.has_value());
+  EXPECT_EQ(designed->height, 224);
+  EXPECT_EQ(designed->classes, 1000);
 }
 
 // The block forms build the same layers as the cell forms, so they cost the same.

@@ -39,6 +39,7 @@ const std::map<std::string, std::string> kExpectedAliases = {
     {"xnor_conv_5x5", "bconv_5x5_skip"},         {"xnor_conv_5x5_noskip", "bconv_5x5"},
     {"xnor_conv_1x1", "bconv_1x1_skip"},         {"xnor_group_conv_3x3", "group_bconv_3x3_skip"},
     {"xnor_dil_conv_3x3", "dil_bconv_3x3_skip"}, {"xnor_dil_conv_5x5", "dil_bconv_5x5_skip"},
+    {"xnor_conv_3x3_cond_skip", "bconv_3x3_skip"}, {"xnor_conv_1x1_noskip", "bconv_1x1"},
     {"bireal_conv_3x3", "bconv_3x3_skip"}};
 
 struct Edge {

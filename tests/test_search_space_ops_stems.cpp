@@ -23,6 +23,8 @@ const StemCase kStems[] = {
     {StemKind::conv_bn_relu_3x3, 1, 16 * 9 * 3 + 32},
     // conv 3x3 s2 3->8, BN(8), conv 3x3 s2 8->16, BN(16)
     {StemKind::imagenet_stem0, 4, 8 * 9 * 3 + 16 + 16 * 9 * 8 + 32},
+    // conv 7x7 s2 3->16, BN(16), ReLU, max pool s2
+    {StemKind::imagenet_7x7_maxpool, 4, 16 * 49 * 3 + 32},
     // BN(3) without affine, conv 3x3 3->16, BN(16)
     {StemKind::bmxnet_thumbnail, 1, 16 * 9 * 3 + 32},
     // BN(3) without affine, conv 7x7 s2 3->16, BN, ReLU, max pool s2, BN
