@@ -16,5 +16,6 @@ void register_search_command(CLI::App& app);
 void register_derive_command(CLI::App& app);
 void register_sample_command(CLI::App& app);
 void register_query_command(CLI::App& app);
+void register_report_command(CLI::App& app);
 
 }  // namespace bitnas::cli

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   bitnas::cli::register_derive_command(app);
   bitnas::cli::register_sample_command(app);
   bitnas::cli::register_query_command(app);
+  bitnas::cli::register_report_command(app);
   bitnas::cli::install_stop_signal_handlers();
   if (argc > 1)
     if (const auto message = bitnas::cli::unknown_subcommand_message(app, argv[1])) {
