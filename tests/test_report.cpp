@@ -212,7 +212,7 @@ TEST_F(ReportTest, ScatterMarksTheParetoFront) {
     EXPECT_TRUE(contains(circle_of(first, hash), "front-point")) << hash;
   EXPECT_TRUE(contains(circle_of(first, kG2), "sample-point"));
   EXPECT_EQ(circle_of(first, kG5), "");  // no OPs: not plotted, and said so
-  EXPECT_TRUE(contains(first, "1 genotypes without counted OPs are not plotted"));
+  EXPECT_TRUE(contains(first, "Genotypes without counted OPs, not plotted: 1."));
   EXPECT_EQ(occurrences(first, "<polyline class=\"front-line\""), 1u);
 }
 

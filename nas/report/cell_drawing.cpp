@@ -1,6 +1,7 @@
 #include "nas/report/cell_drawing.hpp"
 
 #include <exception>
+#include <stdexcept>
 
 #include "nas/graphviz_render.hpp"
 #include "nas/search/search_config.hpp"

@@ -1,6 +1,7 @@
 #include "nas/report/report_content.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <set>
 #include <stdexcept>
 

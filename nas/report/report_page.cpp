@@ -1,7 +1,7 @@
 #include "nas/report/report_page.hpp"
 
+#include <algorithm>
 #include <cstdio>
-#include <span>
 
 #include "evaluators/pareto_front.hpp"
 #include "nas/human_number.hpp"
@@ -127,8 +127,8 @@ std::string population_chart(const std::vector<RankedGenotype>& genotypes,
                          ? "<p class=\"note\">No sampled genotype has counted OPs.</p>\n"
                          : svg_scatter_chart(chart);
   if (uncounted > 0)
-    html += "<p class=\"note\">" + std::to_string(uncounted) +
-            " genotypes without counted OPs are not plotted.</p>\n";
+    html += "<p class=\"note\">Genotypes without counted OPs, not plotted: " +
+            std::to_string(uncounted) + ".</p>\n";
   return html;
 }
 
