@@ -202,6 +202,9 @@ TEST_F(ReportTest, EverySearchRunWithBothCharts) {
   EXPECT_EQ(occurrences(first, "<polyline class=\"series mean\""), 1u);
   EXPECT_EQ(occurrences(first, "<polyline class=\"series best\""), 1u);
   EXPECT_EQ(occurrences(first, "<circle class=\"series-point"), 4u);
+  // Epochs 0 and 1 on the x axis: ticks on whole epochs only (x tick labels are centred).
+  EXPECT_TRUE(contains(first, "text-anchor=\"middle\">1</text>"));
+  EXPECT_FALSE(contains(first, "text-anchor=\"middle\">0.2</text>"));
 }
 
 TEST_F(ReportTest, ScatterMarksTheParetoFront) {

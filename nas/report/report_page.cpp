@@ -89,7 +89,8 @@ std::string reward_chart(const SearchRunSection& section) {
     if (p.mean) mean.points.push_back({at, *p.mean});
     if (p.best) best.points.push_back({at, *p.best});
   }
-  return svg_line_chart({"reward", "Reward per " + curve.axis, curve.axis, "reward", {mean, best}});
+  return svg_line_chart(
+      {"reward", "Reward per " + curve.axis, curve.axis, "reward", {mean, best}, true});
 }
 
 // on_front[i] for genotypes[i]; genotypes without counted OPs are never on it.

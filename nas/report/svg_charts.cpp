@@ -32,7 +32,8 @@ std::string tick_label(double v) {
 struct Axis {
   double low = 0.0, high = 1.0, step = 0.2;
 
-  static Axis covering(double low, double high) {
+  // min_step 1 keeps ticks on whole numbers when the data counts something (epochs).
+  static Axis covering(double low, double high, double min_step) {
     if (!(high > low)) {  // one value (or none): a small range around it
       const double pad = low == 0.0 ? 0.5 : std::fabs(low) * 0.1;
       low -= pad;
@@ -46,6 +47,7 @@ struct Axis {
         step = f * magnitude;
         break;
       }
+    step = std::max(step, min_step);
     return {std::floor(low / step) * step, std::ceil(high / step) * step, step};
   }
 
@@ -69,14 +71,14 @@ struct Frame {
     return kHeight - kBottom - (v - y.low) / (y.high - y.low) * (kHeight - kTop - kBottom);
   }
 
-  static Frame covering(const std::vector<ChartPoint>& points) {
+  static Frame covering(const std::vector<ChartPoint>& points, double x_min_step) {
     double x0 = std::numeric_limits<double>::infinity(), x1 = -x0, y0 = x0, y1 = -x0;
     for (const ChartPoint& p : points) {
       x0 = std::min(x0, p.x), x1 = std::max(x1, p.x);
       y0 = std::min(y0, p.y), y1 = std::max(y1, p.y);
     }
     if (points.empty()) x0 = x1 = y0 = y1 = 0.0;
-    return {Axis::covering(x0, x1), Axis::covering(y0, y1)};
+    return {Axis::covering(x0, x1, x_min_step), Axis::covering(y0, y1, 0.0)};
   }
 };
 
@@ -130,7 +132,7 @@ std::string polyline(const Frame& f, const std::vector<ChartPoint>& points,
 std::string svg_line_chart(const LineChart& chart) {
   std::vector<ChartPoint> all;
   for (const LineSeries& s : chart.series) all.insert(all.end(), s.points.begin(), s.points.end());
-  const Frame f = Frame::covering(all);
+  const Frame f = Frame::covering(all, chart.whole_x ? 1.0 : 0.0);
   std::string svg = svg_open(chart.id, chart.title) + axes(f, chart.x_label, chart.y_label);
   int position = 0;
   for (const LineSeries& s : chart.series) {
@@ -151,7 +153,7 @@ std::string svg_scatter_chart(const ScatterChart& chart) {
     all.push_back({p.x, p.y});
     if (p.highlighted) front.push_back({p.x, p.y});
   }
-  const Frame f = Frame::covering(all);
+  const Frame f = Frame::covering(all, 0.0);
   std::string svg = svg_open(chart.id, chart.title) + axes(f, chart.x_label, chart.y_label);
   // The front as a staircase: from each front point the next is at least as costly and better.
   std::sort(front.begin(), front.end(), [](const ChartPoint& a, const ChartPoint& b) { return a.x < b.x; });

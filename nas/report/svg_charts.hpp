@@ -23,6 +23,7 @@ struct LineChart {
   std::string id;  // data-chart attribute, for the page's tests and script
   std::string title, x_label, y_label;
   std::vector<LineSeries> series;
+  bool whole_x = false;  // x counts something (epochs, steps): ticks on whole numbers
 };
 
 struct ScatterPoint {
