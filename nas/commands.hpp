@@ -19,5 +19,6 @@ void register_query_command(CLI::App& app);
 void register_ops_command(CLI::App& app);
 void register_gen_sample_config_command(CLI::App& app);
 void register_convert_config_command(CLI::App& app);
+void register_report_command(CLI::App& app);
 
 }  // namespace bitnas::cli

@@ -6,7 +6,11 @@
 
 #include <cerrno>
 #include <csignal>
+#include <atomic>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <vector>
 
@@ -89,7 +93,7 @@ void render_with_graphviz(const std::string& dot_text, const std::string& format
   if (rc != 0) {
     ::close(fds[1]);
     if (rc == ENOENT)
-      throw std::runtime_error("cannot write " + output_path +
+      throw GraphvizMissing("cannot write " + output_path +
                                ": the Graphviz program 'dot' is not on PATH; install graphviz "
                                "(Debian: apt-get install graphviz) or write DOT text with "
                                "-o FILE.dot");
@@ -110,6 +114,32 @@ void render_with_graphviz(const std::string& dot_text, const std::string& format
                                   ? " (exit status " + std::to_string(WEXITSTATUS(status)) + ")"
                                   : " (killed by a signal)") +
                              "; its message is above");
+}
+
+std::optional<std::string> render_svg_with_graphviz(const std::string& dot_text) {
+  // dot writes to a file of ours rather than a second pipe: one way of running it, and no
+  // risk of both ends of two pipes filling up at once.
+  static std::atomic<int> counter{0};
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() /
+      ("bitnas-graphviz-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".svg");
+  struct RemoveOnExit {
+    std::filesystem::path path;
+    ~RemoveOnExit() {
+      std::error_code ignored;
+      std::filesystem::remove(path, ignored);
+    }
+  } const remove_on_exit{path};
+  try {
+    render_with_graphviz(dot_text, "svg", path.string());
+  } catch (const GraphvizMissing&) {
+    return std::nullopt;
+  }
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream svg;
+  svg << file.rdbuf();
+  if (!file) throw std::runtime_error("cannot read Graphviz's output " + path.string());
+  return svg.str();
 }
 
 }  // namespace bitnas::cli

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   bitnas::cli::register_ops_command(app);
   bitnas::cli::register_gen_sample_config_command(app);
   bitnas::cli::register_convert_config_command(app);
+  bitnas::cli::register_report_command(app);
   bitnas::cli::install_stop_signal_handlers();
   if (argc > 1)
     if (const auto message = bitnas::cli::unknown_subcommand_message(app, argv[1])) {

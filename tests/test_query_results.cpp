@@ -16,6 +16,7 @@
 #include "storage/results_queries.hpp"
 #include "tests/support/data_files.hpp"
 #include "tests/support/error_text.hpp"  // TempDir
+#include "tests/support/result_rows.hpp"
 
 namespace bitnas {
 namespace {
@@ -24,6 +25,10 @@ using testing::contains;
 using testing::error_of;
 
 using testing::TempDir;
+using testing::genotype;
+using testing::retrain;
+using testing::run_info;
+using testing::sample;
 
 // Hashes: A and B share the 15-character prefix "aaaa00000000000".
 constexpr const char* kHashA = "aaaa000000000001";
@@ -48,56 +53,6 @@ struct Ids {
   std::int64_t search = 0, derive = 0, train_a = 0, train_a2 = 0, train_b = 0, train_c = 0,
                baseline = 0, train_d_running = 0, tiny_search = 0;
 };
-
-GenotypeRecord genotype(const char* hash, const char* canonical, std::optional<double> ops) {
-  GenotypeRecord g;
-  g.hash = hash;
-  g.canonical = canonical;
-  if (ops) {
-    g.fp_params = 100;
-    g.binary_params = 6400;
-    g.flops = static_cast<std::int64_t>(*ops) - 1000;
-    g.bops = 64000;
-    g.ops = *ops;
-    g.bytes = 1200.0;
-  }
-  return g;
-}
-
-RunInfo run_info(RunKind kind, std::string name) {
-  RunInfo info;
-  info.kind = kind;
-  info.name = std::move(name);
-  info.config_text = "config";
-  info.config_hash = "cfg-" + info.name;
-  info.host = "test-host";
-  info.bitnas_version = "0.1.0";
-  return info;
-}
-
-SampleInfo sample(std::int64_t step, std::int64_t idx, std::int64_t epoch, std::int64_t genotype,
-                  double reward, std::optional<double> loss) {
-  SampleInfo s;
-  s.step = step;
-  s.index = idx;
-  s.epoch = epoch;
-  s.genotype_id = genotype;
-  s.reward = reward;
-  s.loss = loss;
-  s.accuracy = reward;
-  return s;
-}
-
-// A train run of `genotype` that ends with test top-1 `top1` and validation top-1 `top1` +
-// 1/32 (rankings follow validation).
-std::int64_t retrain(ResultsDb& db, const std::string& name, std::int64_t genotype, double top1) {
-  const std::int64_t run = db.begin_run(run_info(RunKind::train, name));
-  db.record_result(run, ResultInfo{genotype, "top1", "test", top1});
-  db.record_result(run, ResultInfo{genotype, "top1", "valid", top1 + 0.03125});
-  db.record_result(run, ResultInfo{genotype, "loss", "test", 0.5});
-  db.finish_run(run, RunStatus::finished);
-  return run;
-}
 
 Ids build_db(const std::string& path) {
   ResultsDb db = ResultsDb::open(path, Access::read_write);
