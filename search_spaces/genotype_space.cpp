@@ -100,6 +100,13 @@ std::vector<int> GenotypeSpace::encode(const Genotype& genotype) const {
 
 std::string GenotypeSpace::violation(const Genotype& genotype) const {
   for (const CellGenotype& cell : genotype.cells) {
+    // The same edge twice: a supernet has one op per (edge, primitive), and train refuses it.
+    // random() and mutate() never draw one; a learned policy (reinforce) can, and is told no.
+    for (std::size_t a = 0; a < cell.edges.size(); ++a)
+      for (std::size_t b = a + 1; b < cell.edges.size(); ++b)
+        if (cell.edges[a].from == cell.edges[b].from && cell.edges[a].to == cell.edges[b].to &&
+            canonical_op_name(cell.edges[a].op) == canonical_op_name(cell.edges[b].op))
+          return "cell " + cell.field_name() + " repeats the edge " + to_string(cell.edges[a]);
     int parameter_free = 0;
     for (const GenotypeEdge& e : cell.edges) {
       const bool known = is_known_op(e.op);

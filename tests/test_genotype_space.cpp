@@ -59,6 +59,20 @@ TEST(GenotypeSpace, RandomAndMutateNeverRepeatAnEdge) {
   }
 }
 
+TEST(GenotypeSpace, ARepeatedEdgeBreaksTheRules) {
+  const GenotypeSpace gs(space(1, 2, 2));
+  Rng rng(5);
+  Genotype g = gs.random(rng);
+  EXPECT_TRUE(gs.allowed(g)) << gs.violation(g);
+  // Node 1 has one predecessor: make its two edges the same op from it.
+  CellGenotype& cell = g.cells.front();
+  ASSERT_EQ(cell.edges[0].to, 1);
+  ASSERT_EQ(cell.edges[1].to, 1);
+  cell.edges[1] = cell.edges[0];
+  EXPECT_FALSE(gs.allowed(g));
+  EXPECT_NE(gs.violation(g).find("repeats the edge"), std::string::npos) << gs.violation(g);
+}
+
 TEST(GenotypeSpace, RandomCoversTheSpace) {
   const GenotypeSpace gs(space(2, 1, 2));  // per group: inputs {0,1} x ops 3 x 3
   Rng rng(5);

@@ -340,7 +340,9 @@ class SearchLoop {
       case PathSampling::fair: return fair_sampler_.path(state_.supernet_steps, sampling_rng_);
       case PathSampling::controller: {
         std::vector<Genotype> proposed = controller_->sample(1);
-        if (!proposed.empty()) return std::move(proposed.front());
+        // A proposal the path rules refuse (a repeated edge) has no path in the supernet.
+        if (!proposed.empty() && path_space_.allowed(proposed.front()))
+          return std::move(proposed.front());
         break;  // an exhausted controller (random search of a small space): uniform paths
       }
       case PathSampling::uniform: break;
