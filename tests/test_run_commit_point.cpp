@@ -6,7 +6,10 @@
 // writers share one database, and --resume with nothing to resume is refused.
 #include <gtest/gtest.h>
 
+#include <cerrno>
+#include <functional>
 #include <sstream>
+#include <system_error>
 #include <thread>
 
 #include "evaluators/interrupt.hpp"
@@ -143,6 +146,53 @@ TEST_F(CommitPointTest, TrainingCutAtEveryWriteBoundaryResumesToTheSameDatabase)
   SilentProgress quiet;
   expect_every_cut_resumes_exactly(
       [&](const std::string& run, bool resume) { train(train_request(run, resume), quiet); });
+}
+
+// A full disk is an error, not a crash: the run stops with the system's own message (not a
+// follow-up failure of marking the run), is recorded as failed, and once there is space the
+// same command with --resume ends with the database of an uninterrupted run. The full disk
+// is simulated where each write would meet it after the first checkpoint: the next checkpoint
+// file, or the next COMMIT (the first checkpoint's own row, the case that once lost rows).
+TEST_F(CommitPointTest, DiskFullIsReportedAsItselfAndTheRunResumesOnceThereIsSpace) {
+  SilentProgress quiet_train;
+  QuietSearch quiet_search;
+  const std::function<void(const std::string&, bool)> kinds[] = {
+      [&](const std::string& run, bool resume) { train(train_request(run, resume), quiet_train); },
+      [&](const std::string& run, bool resume) {
+        run_search(search_request(run, resume), quiet_search);
+      }};
+  for (const auto& once : kinds) {
+    once("straight", false);
+    const std::string expected = results_dump(work_.file("straight.db"));
+    for (const char* point : {"file.temp_written", "transaction.before_commit"}) {
+      const std::string run = std::string("full-") + point;
+      // Armed once the first checkpoint is in place, so there is one to resume from.
+      bool armed = false, thrown = false;
+      set_fault_hook([&](std::string_view at) {
+        if (armed && !thrown && at == point) {
+          thrown = true;
+          throw std::system_error(ENOSPC, std::generic_category(), "writing " + run);
+        }
+        armed = armed || at == "file.renamed";
+      });
+      const std::string error = testing::error_of([&] { once(run, false); });
+      set_fault_hook({});
+      ASSERT_TRUE(thrown) << point << " was not reached after the first checkpoint";
+      EXPECT_TRUE(testing::contains(error, "No space left on device")) << point << ": " << error;
+      {
+        const ResultsDb db = ResultsDb::open(work_.file(run + ".db"), Access::read_only);
+        ASSERT_EQ(db.list_runs().size(), 1u) << point;
+        EXPECT_EQ(db.list_runs()[0].status, RunStatus::failed) << point;
+      }
+      ASSERT_TRUE(std::filesystem::exists(work_.file(run) + "/checkpoint.bnck")) << point;
+      once(run, true);
+      EXPECT_EQ(results_dump(work_.file(run + ".db")), expected) << point;
+      std::filesystem::remove_all(work_.file(run));
+      std::filesystem::remove(work_.file(run + ".db"));
+    }
+    std::filesystem::remove_all(work_.file("straight"));
+    std::filesystem::remove(work_.file("straight.db"));
+  }
 }
 
 TEST_F(CommitPointTest, ResumeWithNothingToResumeIsRefused) {
