@@ -14,8 +14,9 @@
 #      (`data`, `trainer`) and seeds 1 and 2: the derived genotypes, the 8 random ones, and
 #      both baselines at quarter width (whose OPs are at or above the searched cells');
 #   5. docs/RESULTS.md, generated from the results database by `bitnas query`.
-# Usage: scripts/campaign-fmnist.sh [--smoke] [build-dir]   (default: build). Takes about two
-# hours on 2 idle cores; the database is runs/campaign/campaign.db.
+# Usage: scripts/campaign-fmnist.sh [--smoke] [build-dir]   (default: build). Takes hours (two
+# searches of about 30 minutes, then 30 retrainings of a few minutes each on 2 busy cores); the
+# database is runs/campaign/campaign.db.
 # --smoke runs every step at a tiny budget (one epoch, few images, 3 random genotypes) into
 # runs/campaign-smoke, report included, to check the pipeline in minutes; its numbers mean
 # nothing and docs/RESULTS.md is left alone.
