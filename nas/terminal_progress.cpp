@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <optional>
+#include <string>
 
 #include "ops/core/log.hpp"
 
@@ -53,18 +55,20 @@ void TerminalProgress::batch_done(const BatchProgress& p) {
 void TerminalProgress::epoch_done(const EpochMetrics& m, int epochs) {
   if (live_line_) std::fputs("\r\033[K", stderr);
   live_line_ = false;
-  std::string valid;
-  if (m.valid_acc) {
+  // Accuracies an epoch did not measure are left out: test is read once, after the last
+  // epoch, so an epoch line never shows a test figure it does not have.
+  const auto accuracy = [](const char* name, const std::optional<double>& value) {
+    if (!value) return std::string();
     char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "  valid %.2f%%", 100.0 * *m.valid_acc);
-    valid = buffer;
-  }
+    std::snprintf(buffer, sizeof buffer, "  %s %.2f%%", name, 100.0 * *value);
+    return std::string(buffer);
+  };
+  const std::string valid = accuracy("valid", m.valid_acc), test = accuracy("test", m.test_acc);
   char line[256];
   std::snprintf(line, sizeof line,
-                "epoch %lld/%d  train loss %.4f acc %.2f%%%s  test %.2f%%  lr %.3g  %.0f img/s  %s",
+                "epoch %lld/%d  train loss %.4f acc %.2f%%%s%s  lr %.3g  %.0f img/s  %s",
                 static_cast<long long>(m.epoch + 1), epochs, m.train_loss.value_or(0.0),
-                100.0 * m.train_acc.value_or(0.0), valid.c_str(),
-                100.0 * m.test_acc.value_or(0.0), m.lr.value_or(0.0),
+                100.0 * m.train_acc.value_or(0.0), valid.c_str(), test.c_str(), m.lr.value_or(0.0),
                 m.images_per_s.value_or(0.0), format_duration(m.wall_s.value_or(0.0)).c_str());
   logger().info(line);
 }
