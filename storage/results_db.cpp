@@ -22,9 +22,14 @@ std::string pragma(const SqliteConnection& db, std::string_view sql) {
   return statement.step() ? statement.column_text(0) : std::string();
 }
 
-void configure(const SqliteConnection& db, Access access) {
-  // First, so that the pragmas below already wait for a writer holding the file.
+// Wait up to 60 s for another connection's lock instead of failing at once. Set first on every
+// connection, before any other statement: even the application-id check of a file that another
+// process is creating or migrating must wait, not fail with "database is locked".
+void wait_for_other_writers(const SqliteConnection& db) {
   pragma(db, "PRAGMA busy_timeout = 60000");
+}
+
+void configure(const SqliteConnection& db, Access access) {
   pragma(db, "PRAGMA foreign_keys = ON");
   if (access == Access::read_only) return;  // the journal mode is stored in the file
   const std::string mode = pragma(db, "PRAGMA journal_mode = WAL");
@@ -132,6 +137,7 @@ ResultsDb ResultsDb::open(const std::filesystem::path& path, Access access) {
                                " does not exist; a read-write open (any train or search run) "
                                "creates it");
     auto db = std::make_unique<SqliteConnection>(path, SQLITE_OPEN_READONLY);
+    wait_for_other_writers(*db);
     int version = 0;
     try {
       configure(*db, access);
@@ -149,6 +155,7 @@ ResultsDb ResultsDb::open(const std::filesystem::path& path, Access access) {
     return ResultsDb(std::move(db), access);
   }
   auto db = std::make_unique<SqliteConnection>(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  wait_for_other_writers(*db);
   check_application_id(*db);
   configure(*db, access);
   apply_migrations(*db, results_schema_migrations());
