@@ -72,7 +72,10 @@ TrainResult bench_model(const ModelSpec& spec, const InputSpec& input,
     throw std::invalid_argument("--model " + opt.model + " with --input " + opt.input + ": " +
                                 e.what());
   }
-  set_binary_backward_precision(*net, parse_backward_precision(opt.backward_precision));
+  const BackwardPrecision requested = parse_backward_precision(opt.backward_precision);
+  // A benchmark that silently timed float32 under a bfloat16 label would mislead.
+  if (set_binary_backward_precision(*net, requested) != requested)
+    throw std::runtime_error(backward_precision_fallback_note("--backward-precision"));
   TrainResult r;
   for (const NamedParameter& p : net->parameters()) r.params += p.param->value.numel();
 

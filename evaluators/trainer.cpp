@@ -134,11 +134,8 @@ TrainOutcome train(const TrainRequest& request, TrainingProgress& progress) {
   Rng init_rng(tc.seed);
   Network model(request.model.space, request.model.genotype, data.input, init_rng);
   const CostTotals cost = measure_costs(model).total;
-  const BackwardPrecision precision = usable_backward_precision(tc.backward_precision);
-  if (precision != tc.backward_precision)
-    progress.message("trainer.backward_precision: bfloat16 needs AVX512_BF16, which this CPU "
-                     "lacks; the binary convs' backward runs in float32");
-  set_binary_backward_precision(model, precision);
+  if (set_binary_backward_precision(model, tc.backward_precision) != tc.backward_precision)
+    progress.message(backward_precision_fallback_note("trainer.backward_precision"));
   BatchLoader train_loader = make_train_loader(data, request.data, tc.batch_size, tc.seed);
   BatchLoader valid_loader =
       make_eval_loader(data, data.train_set, data.valid_indices, tc.eval_batch_size);

@@ -59,8 +59,11 @@ TEST(SampleConfig, EveryKeyIsWrittenWithItsDefaultAndComment) {
   EXPECT_FALSE(contains(search, "hidden_size")) << "a reinforce key in an evolution sample";
   // Every non-section line carries a comment.
   std::istringstream lines(search);
-  for (std::string line; std::getline(lines, line);)
-    if (!line.empty() && line.back() != ':') EXPECT_TRUE(contains(line, "# ")) << line;
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && line.back() != ':') {
+      EXPECT_TRUE(contains(line, "# ")) << line;
+    }
+  }
 }
 
 TEST(SampleConfig, TheCommentTableHoldsExactlyTheKeysTheReadersAskFor) {

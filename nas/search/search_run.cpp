@@ -174,12 +174,9 @@ class SearchLoop {
                              : supernet_batches_.num_batches()),
         schedule_(config_.weights_manager.schedule, config_.schedule.epochs, steps_per_epoch_) {
     controller_->set_cost_model([this](const Genotype& g) { return evaluator_.ops_of(g); });
-    const BackwardPrecision precision =
-        usable_backward_precision(config_.weights_manager.backward_precision);
-    if (precision != config_.weights_manager.backward_precision)
-      progress_.message("weights_manager.backward_precision: bfloat16 needs AVX512_BF16, which "
-                        "this CPU lacks; the binary convs' backward runs in float32");
-    set_binary_backward_precision(supernet_, precision);
+    const BackwardPrecision requested = config_.weights_manager.backward_precision;
+    if (set_binary_backward_precision(supernet_, requested) != requested)
+      progress_.message(backward_precision_fallback_note("weights_manager.backward_precision"));
     if (steps_per_epoch_ > supernet_batches_.num_batches())
       throw std::invalid_argument(
           config_.source + ": search.supernet_steps_per_epoch is " +

@@ -23,4 +23,9 @@ BackwardPrecision usable_backward_precision(BackwardPrecision requested) {
              : requested;
 }
 
+std::string backward_precision_fallback_note(const std::string& key) {
+  return key + ": bfloat16 needs AVX512_BF16, which this CPU lacks; the binary convs' backward "
+               "runs in float32";
+}
+
 }  // namespace bitnas

@@ -14,5 +14,7 @@ BackwardPrecision parse_backward_precision(const std::string& name);
 // What a run asking for `requested` gets on this CPU: bfloat16 falls back to float32 where
 // the CPU has no AVX512_BF16 (the portable bfloat16 kernel is a test reference, far slower).
 BackwardPrecision usable_backward_precision(BackwardPrecision requested);
+// What a run says when `key` asked for bfloat16 and this CPU gives it float32.
+std::string backward_precision_fallback_note(const std::string& key);
 
 }  // namespace bitnas

@@ -4,7 +4,6 @@
 #include <stdexcept>
 #include <utility>
 
-#include "ops/kernels/cpu_features.hpp"
 #include "ops/kernels/float_conv.hpp"
 #include "ops/layers/layer_checks.hpp"
 #include "ops/layers/row_parallel.hpp"
@@ -315,23 +314,10 @@ Tensor BinaryConv2d::backward(const Tensor& grad_output) {
   return grad_input;
 }
 
-int set_binary_backward_precision(Module& root, BackwardPrecision precision) {
-  if (precision == BackwardPrecision::bfloat16 && !bf16_dot_supported())
-    throw std::runtime_error(
-        "backward precision bfloat16 needs a CPU with AVX512_BF16, which this one lacks "
-        "(use float32)");
-  int count = 0;
-  std::vector<Module*> pending{&root};
-  while (!pending.empty()) {
-    Module* m = pending.back();
-    pending.pop_back();
-    if (auto* conv = dynamic_cast<BinaryConv2d*>(m)) {
-      conv->set_backward_precision(precision);
-      ++count;
-    }
-    for (auto& [name, child] : m->children()) pending.push_back(child);
-  }
-  return count;
+BackwardPrecision set_binary_backward_precision(Module& root, BackwardPrecision requested) {
+  const BackwardPrecision used = usable_backward_precision(requested);
+  for (BinaryConv2d* conv : find_modules<BinaryConv2d>(root)) conv->set_backward_precision(used);
+  return used;
 }
 
 }  // namespace bitnas

@@ -52,7 +52,7 @@ class BinaryConv2d : public Module {
   // active_isa() at every forward.
   void set_isa(std::optional<Isa> isa) { forced_isa_ = isa; }
   // The arithmetic of backward's two GEMMs (float_conv.hpp). bfloat16 needs a CPU with
-  // AVX512_BF16 (bf16_dot_supported()); set_binary_backward_precision checks it.
+  // AVX512_BF16: set_binary_backward_precision falls back for the CPUs without it.
   void set_backward_precision(BackwardPrecision precision) { backward_precision_ = precision; }
   BackwardPrecision backward_precision() const { return backward_precision_; }
   // Times the weights were packed: once per (Parameter::version, tier) seen by forward.
@@ -123,9 +123,8 @@ class BinaryConv2d : public Module {
   SurrogateAnchor anchor_;
 };
 
-// Sets the backward precision of every BinaryConv2d under `root` and returns how many there
-// are. bfloat16 on a CPU without AVX512_BF16 throws std::runtime_error: callers ask
-// usable_backward_precision() first and say when they fall back.
-int set_binary_backward_precision(Module& root, BackwardPrecision precision);
+// Sets the backward precision of every BinaryConv2d under `root` to what this CPU can run of
+// `requested` (usable_backward_precision) and returns it; callers say when it differs.
+BackwardPrecision set_binary_backward_precision(Module& root, BackwardPrecision requested);
 
 }  // namespace bitnas
