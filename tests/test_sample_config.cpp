@@ -74,7 +74,7 @@ TEST(SampleConfig, TheCommentTableHoldsExactlyTheKeysTheReadersAskFor) {
     std::istringstream lines(text);
     for (std::string line; std::getline(lines, line);) {
       const std::size_t indent = line.find_first_not_of(' ');
-      if (indent == std::string::npos || line[indent] == '#' && indent == 0) continue;
+      if (indent == std::string::npos || (line[indent] == '#' && indent == 0)) continue;
       std::string rest = line.substr(indent);
       if (rest.rfind("# ", 0) == 0) rest = rest.substr(2);  // an unset optional key
       const std::string key = rest.substr(0, rest.find(':'));
