@@ -4,6 +4,27 @@
 
 namespace bitnas {
 
+namespace {
+thread_local AwNasKeyRecording* active_recording = nullptr;
+
+void record(const std::string& section_path, const std::string& key, const std::string& ignored) {
+  if (active_recording)
+    active_recording->note(section_path.empty() ? key : section_path + "." + key, ignored);
+}
+}  // namespace
+
+AwNasKeyRecording::AwNasKeyRecording() : outer_(active_recording) { active_recording = this; }
+AwNasKeyRecording::~AwNasKeyRecording() { active_recording = outer_; }
+
+void AwNasKeyRecording::note(const std::string& path, const std::string& ignored) {
+  for (AwNasKeyUse& use : uses_)
+    if (use.path == path) {
+      if (!ignored.empty()) use.ignored = ignored;
+      return;
+    }
+  uses_.push_back({path, ignored});
+}
+
 std::string scalar_text(const YAML::Node& node) {
   return node.IsDefined() && node.IsScalar() ? node.Scalar() : std::string();
 }
@@ -25,6 +46,7 @@ bool AwNasSection::has(const std::string& key) const {
 
 YAML::Node AwNasSection::take(const std::string& key) {
   handled_.insert(key);
+  record(path_, key, "");
   if (!node_.IsMap()) return YAML::Node(YAML::NodeType::Null);
   const YAML::Node value = node_[key];
   return value.IsDefined() ? value : YAML::Node(YAML::NodeType::Null);
@@ -33,6 +55,7 @@ YAML::Node AwNasSection::take(const std::string& key) {
 void AwNasSection::ignore(const std::string& key, std::initializer_list<const char*> harmless,
                           const std::string& why) {
   const YAML::Node value = take(key);
+  record(path_, key, why);
   if (is_unset(value)) return;
   const std::string text = scalar_text(value);
   for (const char* h : harmless)

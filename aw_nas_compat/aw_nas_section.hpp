@@ -41,6 +41,28 @@ class AwNasSection {
   std::set<std::string> handled_;
 };
 
+// While one is alive (on this thread), every section records the keys it reads: the aw_nas
+// keys the translation knows, each with why it is ignored when it is (empty: translated).
+// `bitnas gen-sample-config --aw-nas` lists them from this record, so the list cannot drift.
+struct AwNasKeyUse {
+  std::string path;    // "evaluator_cfg.batch_size", or a top-level key
+  std::string ignored; // the reason given to ignore(), empty for a translated key
+};
+class AwNasKeyRecording {
+ public:
+  AwNasKeyRecording();
+  ~AwNasKeyRecording();
+  AwNasKeyRecording(const AwNasKeyRecording&) = delete;
+  AwNasKeyRecording& operator=(const AwNasKeyRecording&) = delete;
+
+  const std::vector<AwNasKeyUse>& uses() const { return uses_; }
+  void note(const std::string& path, const std::string& ignored);
+
+ private:
+  std::vector<AwNasKeyUse> uses_;
+  AwNasKeyRecording* outer_;
+};
+
 // Text of a YAML scalar, or "" for anything else.
 std::string scalar_text(const YAML::Node& node);
 // True for an absent or null node, an empty sequence or an empty mapping.

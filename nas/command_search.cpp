@@ -80,17 +80,19 @@ void run(const SearchArgs& a) {
     nlohmann::json j{{"name", request.name},
                      {"checkpoint", out.checkpoint.string()},
                      {"samples", out.samples},
-                     {"best_reward", out.best_reward},
-                     {"best_genotype", out.best_genotype},
+                     {"best_reward", out.samples > 0 ? nlohmann::json(out.best_reward) : nullptr},
+                     {"best_genotype", out.samples > 0 ? nlohmann::json(out.best_genotype) : nullptr},
                      {"seconds", out.seconds},
                      {"stopped_by_time_budget", out.stopped_by_time_budget}};
     if (out.run_id) j["run_id"] = *out.run_id;
     std::cout << j.dump() << "\n";
     return;
   }
-  std::cout << out.samples << " genotypes evaluated in " << format_duration(out.seconds)
-            << "; best shared-weights reward " << out.best_reward << "\n"
-            << "best sampled genotype: " << out.best_genotype << "\n";
+  std::cout << out.samples << " genotypes evaluated in " << format_duration(out.seconds);
+  if (out.samples > 0)  // a search of warm-up epochs only scores none
+    std::cout << "; best shared-weights reward " << out.best_reward << "\n"
+              << "best sampled genotype: " << out.best_genotype;
+  std::cout << "\n";
   if (out.run_id) {
     std::cout << "search run " << *out.run_id << " in " << a.run.db << ". Next:\n"
               << "  bitnas derive --db " << a.run.db << " --run " << *out.run_id

@@ -16,6 +16,12 @@ enum class SampleConfigKind { search, train };
 // type is the reader's error naming the valid ones.
 std::string sample_config_yaml(SampleConfigKind kind, const std::string& controller);
 
+// The sample in aw_nas's layout (`<component>_type` + `<component>_cfg`, aw_nas's key and op
+// names), which search, train and describe translate (aw_nas_compat/aw_nas_sample.hpp): every
+// aw_nas key the translator reads, with the BitNAS keys it sets and their comment, and the
+// keys BitNAS does not honour commented out with the reason.
+std::string aw_nas_sample_config_yaml(SampleConfigKind kind, const std::string& controller);
+
 // The same config with only what has no default: the search space's cell_layout and
 // primitives (the compiled-in default space's), the controller type, and for training a
 // genotype drawn from that space. Loads into the same settings as the full sample.

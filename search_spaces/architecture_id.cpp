@@ -4,6 +4,7 @@
 
 #include "ops/core/exact_text.hpp"
 #include "ops/core/fnv_hash.hpp"
+#include "search_spaces/cell_outputs.hpp"
 #include "search_spaces/genotype_canonical.hpp"
 #include "search_spaces/genotype_printer.hpp"
 
@@ -34,8 +35,14 @@ std::string canonical_space_text(const SearchSpaceConfig& s) {
 }
 
 ArchitectureId architecture_id(const SearchSpaceConfig& space, const Genotype& genotype) {
+  // The output nodes written out as the space decides them (concat_nodes, loose_end): the
+  // canonical form is read again without the space (derive output, the database), where a
+  // missing concat list would mean every node with incoming edges.
+  Genotype explicit_outputs = genotype;
+  for (CellGenotype& cell : explicit_outputs.cells)
+    if (!cell.concat) cell.concat = cell_output_nodes(cell, space);
   ArchitectureId id;
-  id.canonical_genotype = to_string(canonicalize(genotype, space.num_init_nodes));
+  id.canonical_genotype = to_string(canonicalize(explicit_outputs, space.num_init_nodes));
   id.space_text = canonical_space_text(space);
   id.hash = fnv1a_hex(id.space_text + "\n" + id.canonical_genotype);
   return id;

@@ -31,7 +31,8 @@ State chain_cells(State stem, int num_init_nodes, std::size_t num_cells, Step&& 
 // Backward of chain_cells on tensors: given the gradient of the last cell's output,
 // step_backward(c, grad of cell c's output) returns the gradients of cell c's inputs (empty:
 // input unused). Cells whose output no later cell used are not called. Returns the gradient of
-// the stem output; throws std::logic_error if nothing used it.
+// the stem output, empty if nothing used it (a supernet path whose every edge leaving the stem
+// was dropped).
 Tensor chain_cells_backward(
     const Tensor& last_output_grad, int num_init_nodes, std::size_t num_cells,
     const std::function<std::vector<Tensor>(std::size_t, const Tensor&)>& step_backward);

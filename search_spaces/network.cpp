@@ -58,9 +58,12 @@ Tensor Network::forward(const Tensor& input, Mode mode) {
 }
 
 Tensor Network::backward(const Tensor& grad_output) {
-  return stem_->backward(chain_cells_backward(
+  const Tensor stem_grad = chain_cells_backward(
       head_->backward(grad_output), num_init_nodes_, cells_.size(),
-      [&](std::size_t c, const Tensor& grad) { return cells_[c]->backward(grad); }));
+      [&](std::size_t c, const Tensor& grad) { return cells_[c]->backward(grad); });
+  // A built genotype always reads its inputs (no edge is dropped outside a supernet).
+  if (stem_grad.empty()) throw std::logic_error("Network::backward: the stem output was unused");
+  return stem_->backward(stem_grad);
 }
 
 std::vector<std::pair<std::string, Module*>> Network::named_ops() {

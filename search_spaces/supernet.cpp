@@ -90,9 +90,12 @@ Tensor Supernet::forward(const Tensor& images, Mode mode) {
 }
 
 Tensor Supernet::backward(const Tensor& grad_logits) {
-  const Tensor grad_images = stem_->backward(chain_cells_backward(
+  const Tensor stem_grad = chain_cells_backward(
       head_->backward(grad_logits), space_.num_init_nodes, cells_.size(),
-      [&](std::size_t c, const Tensor& grad) { return cells_[c]->backward(grad); }));
+      [&](std::size_t c, const Tensor& grad) { return cells_[c]->backward(grad); });
+  // Path dropout can zero every edge leaving the stem: then nothing reaches the stem or the
+  // images, and the stem's gradients stay as the caller left them (zero).
+  const Tensor grad_images = stem_grad.empty() ? Tensor() : stem_->backward(stem_grad);
   for (auto& row : weight_grads_) std::fill(row.begin(), row.end(), 0.0f);
   if (mixture_)
     for (std::size_t c = 0; c < cells_.size(); ++c)

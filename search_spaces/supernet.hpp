@@ -60,8 +60,9 @@ class Supernet : public Module {
 
   // NHWC images [N, H, W, C] of input_spec() -> logits [N, num_classes].
   Tensor forward(const Tensor& images, Mode mode) override;
-  // Accumulates parameter gradients of the ops that ran and returns dL/dimages; in
-  // differentiable mode also sets edge_weight_gradients().
+  // Accumulates parameter gradients of the ops that ran and returns dL/dimages (empty when
+  // path dropout cut every edge leaving the stem); in differentiable mode also sets
+  // edge_weight_gradients().
   Tensor backward(const Tensor& grad_logits) override;
   // dL/dw of the last backward in differentiable mode, summed over the cells of each group;
   // shaped like the weights; all 0 in path mode.

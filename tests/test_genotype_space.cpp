@@ -2,7 +2,9 @@
 
 #include <set>
 
+#include "search_spaces/architecture_id.hpp"
 #include "search_spaces/genotype_canonical.hpp"
+#include "search_spaces/genotype_parser.hpp"
 #include "search_spaces/genotype_printer.hpp"
 #include "search_spaces/genotype_space.hpp"
 
@@ -80,6 +82,29 @@ TEST(GenotypeSpace, RandomCoversTheSpace) {
   for (int i = 0; i < 2000; ++i) hashes.insert(genotype_hash(gs.random(rng), 2));
   // Per cell: 9 (op, op) pairs on the two distinct inputs; two cells: 81 genotypes.
   EXPECT_EQ(hashes.size(), 81u);
+}
+
+// The canonical form names the output nodes the space decides (concat_nodes here), so that it
+// builds the same cell when read without the space (a derive output, a database row); it once
+// listed every internal node, and the cell came out twice as wide.
+TEST(GenotypeSpace, ArchitectureIdWritesTheSpacesOutputNodes) {
+  SearchSpaceConfig s = space(1, 2, 2);
+  s.primitives = {"bconv_3x3", "shortcut", "skip_connect"};
+  s.concat_nodes = std::vector<int>{2};
+  const Genotype g = parse_genotype(
+      "normal_0=[('bconv_3x3', 0, 1), ('shortcut', 0, 1), ('bconv_3x3', 0, 2), ('skip_connect', 0, 2)], "
+      "reduce_1=[('bconv_3x3', 0, 1), ('shortcut', 0, 1), ('bconv_3x3', 1, 2), ('shortcut', 1, 2)]");
+  const Genotype canonical = parse_genotype(architecture_id(s, g).canonical_genotype);
+  // One output node per cell (renumbered: the normal cell's node 1 feeds nothing and goes).
+  for (const CellGenotype& cell : canonical.cells) {
+    ASSERT_TRUE(cell.concat.has_value());
+    EXPECT_EQ(cell.output_nodes().size(), 1u);
+  }
+  EXPECT_EQ(canonical.cells[0].edges.size(), 2u);
+  // Without concat_nodes: every node with incoming edges, as before.
+  s.concat_nodes.reset();
+  for (const CellGenotype& cell : parse_genotype(architecture_id(s, g).canonical_genotype).cells)
+    EXPECT_EQ(cell.output_nodes(), (std::vector<int>{1, 2}));
 }
 
 }  // namespace

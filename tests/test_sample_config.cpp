@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include "aw_nas_compat/aw_nas_config.hpp"
+#include "aw_nas_compat/aw_nas_section.hpp"
 #include "evaluators/train_request.hpp"
 #include "nas/config_key_docs.hpp"
 #include "nas/sample_config.hpp"
@@ -91,6 +93,52 @@ TEST(SampleConfig, TheCommentTableHoldsExactlyTheKeysTheReadersAskFor) {
   std::set<std::string> documented;
   for (const auto& [path, comment] : cli::config_key_docs()) documented.insert(path);
   EXPECT_EQ(shown, documented);
+}
+
+// The aw_nas sample translates without a warning into a config the real readers load, with
+// the controller asked for; every aw_nas key the translation reads is in it (set, or commented
+// out), and every key it does not honour is commented out with the reason.
+TEST(SampleConfig, AwNasSampleTranslatesCleanlyAndListsEveryKeyTheTranslatorReads) {
+  const auto check = [](SampleConfigKind kind, const char* controller) -> std::string {
+    const std::string text = cli::aw_nas_sample_config_yaml(kind, controller);
+    EXPECT_TRUE(looks_like_aw_nas_config(text)) << text;
+    AwNasTranslation translation;
+    std::vector<AwNasKeyUse> uses;
+    {
+      AwNasKeyRecording recording;
+      translation = translate_aw_nas_config(text, "sample.yaml");
+      uses = recording.uses();
+    }
+    EXPECT_TRUE(translation.warnings.empty()) << translation.warnings.front();
+    for (const AwNasKeyUse& use : uses) {
+      const std::string key = use.path.substr(use.path.rfind('.') + 1);
+      if (use.path.find('.') != use.path.rfind('.')) continue;  // inside a nested mapping
+      // Sections of the other kind of config (a train config has no controller_cfg).
+      const std::string section = use.path.substr(0, use.path.find('.'));
+      if (!contains(text, "\n" + section + ":")) continue;
+      if (!use.ignored.empty()) {
+        EXPECT_TRUE(contains(text, "# " + key + ":")) << use.path;
+        EXPECT_TRUE(contains(text, "not honoured: " + use.ignored)) << use.path;
+      } else if (use.path.find('.') != std::string::npos) {
+        EXPECT_TRUE(contains(text, "\n  " + key + ":") || contains(text, "\n  # " + key + ":"))
+            << use.path;
+      }
+    }
+    return translation.yaml;
+  };
+  for (const char* controller : kControllers) {
+    SCOPED_TRACE(controller);
+    const std::string yaml = check(SampleConfigKind::search, controller);
+    const SearchConfig config = parse_search_config(yaml, "translated.yaml");
+    EXPECT_EQ(to_string(config.controller.kind), std::string(controller));
+  }
+  const std::string train = check(SampleConfigKind::train, "random");
+  const TrainRequest request = make_train_request(train, "translated.yaml", {});
+  EXPECT_EQ(request.model.space.layer_channels,
+            (std::vector<int>{16, 16, 16, 32, 32, 64, 64, 128, 128}));
+  const std::string sample = cli::aw_nas_sample_config_yaml(SampleConfigKind::train, "random");
+  EXPECT_TRUE(contains(sample, "learning_rate: 0.001") && contains(sample, "-> trainer.optimizer.lr"))
+      << sample;
 }
 
 TEST(SampleConfig, AnUnknownControllerIsTheReadersError) {

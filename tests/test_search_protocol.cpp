@@ -124,6 +124,31 @@ TEST(PathSampling, DroppedParameterFreeEdgesComputeWhatNoneComputes) {
   for (std::int64_t i = 0; i < dropped.numel(); ++i) EXPECT_EQ(dropped[i], none[i]) << i;
 }
 
+// Path dropout may cut every edge that reads the stem; the step still trains the rest (a
+// search crashed on "the stem output was unused" before).
+TEST(PathSampling, APathCutOffFromTheStemStillRunsBackward) {
+  const SearchSpaceConfig config = testing::space_from_yaml(testing::kConcatSpace);
+  Rng init(9);
+  Supernet net(config, testing::kTinyInput, init);
+  // Cell 0 (normal) and cell 1 (reduce) read the stem only through parameter-free edges.
+  const Genotype path = parse_genotype(
+      "normal_0=[('skip_connect', 0, 2), ('avg_pool_3x3', 1, 2), ('max_pool_3x3', 0, 3), "
+      "('bconv_1x1', 2, 3)], reduce_1=[('max_pool_3x3', 0, 2), ('bconv_3x3', 1, 2), "
+      "('skip_connect', 0, 3), ('bconv_1x1', 2, 3)]");
+  net.set_genotype(path, [](const std::string& op) { return is_parameter_free_op(op); });
+  const Tensor x = testing::random_tensor({2, 8, 8, 1}, 10);
+  const Tensor logits = net.forward(x, Mode::train);
+  for (auto& p : net.parameters()) p.param->grad.fill(0.0f);
+  const Tensor grad_images = net.backward(Tensor(logits.shape(), 1.0f));
+  EXPECT_TRUE(grad_images.empty());
+  double head_grad = 0.0, stem_grad = 0.0;
+  for (auto& p : net.parameters())
+    for (float g : p.param->grad.values())
+      (p.name.rfind("stem", 0) == 0 ? stem_grad : head_grad) += std::abs(g);
+  EXPECT_EQ(stem_grad, 0.0);
+  EXPECT_GT(head_grad, 0.0);
+}
+
 TEST(PathSampling, DifferentiableSupernetHasNoAffineNorms) {
   const SearchSpaceConfig config = testing::space_from_yaml(testing::kConcatSpace);
   Rng a(3), b(3);
