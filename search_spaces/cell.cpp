@@ -32,6 +32,7 @@ Cell::Cell(const CellGenotype& g, int layer, const std::vector<StateSpec>& input
       } catch (const std::invalid_argument& err) {
         throw_cell_layer_error(g, layer, "edge " + to_string(e) + ": " + err.what());
       }
+      edge.identity = is_identity_op(*edge.op);
       edges_.push_back(std::move(edge));
     }
   }
@@ -43,11 +44,13 @@ Tensor Cell::forward(const std::vector<Tensor>& inputs, Mode mode) {
   if (static_cast<int>(inputs.size()) != num_inputs_)
     throw std::invalid_argument("Cell::forward: expected " + std::to_string(num_inputs_) +
                                 " inputs, got " + std::to_string(inputs.size()));
-  std::vector<Tensor> state = frame_->preprocess(inputs, live_inputs_, mode);
-  state.resize(static_cast<std::size_t>(num_nodes_));
-  for (auto& e : edges_) accumulate(state[e.to], e.op->forward(state[e.from], mode));
+  NodeStates state = frame_->preprocess(inputs, live_inputs_, num_nodes_, mode);
+  for (auto& e : edges_) {
+    if (e.identity) accumulate(state.held(e.to), state[e.from]);
+    else accumulate(state.held(e.to), e.op->forward(state[e.from], mode));
+  }
   std::vector<Tensor> outs;
-  for (int n : output_nodes_) outs.push_back(std::move(state[n]));
+  for (int n : output_nodes_) outs.push_back(std::move(state.held(n)));
   return frame_->merge(std::move(outs), inputs.back(), mode);
 }
 
@@ -56,8 +59,10 @@ std::vector<Tensor> Cell::backward(const Tensor& grad_output) {
   std::vector<Tensor> output_grads = frame_->merge_backward(grad_output);
   for (std::size_t k = 0; k < output_nodes_.size(); ++k)
     accumulate(grad[output_nodes_[k]], std::move(output_grads[k]));
-  for (auto it = edges_.rbegin(); it != edges_.rend(); ++it)
-    accumulate(grad[it->from], it->op->backward(grad[it->to]));
+  for (auto it = edges_.rbegin(); it != edges_.rend(); ++it) {
+    if (it->identity) accumulate(grad[it->from], grad[it->to]);
+    else accumulate(grad[it->from], it->op->backward(grad[it->to]));
+  }
   grad.resize(static_cast<std::size_t>(num_inputs_));  // inputs unused by live nodes stay empty
   return frame_->input_backward(std::move(grad), grad_output);
 }

@@ -36,6 +36,7 @@ class Cell : public MergeModule {
     int from, to;
     std::string name;  // "node3.from1.bconv_3x3"
     std::unique_ptr<Module> op;
+    bool identity = false;  // is_identity_op(*op): the cell adds the input itself
   };
 
   int num_inputs_ = 0;

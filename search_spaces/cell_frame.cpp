@@ -5,6 +5,7 @@
 
 #include "ops/layers/add.hpp"
 #include "ops/layers/concat.hpp"
+#include "ops/layers/identity.hpp"
 #include "ops/layers/mean.hpp"
 #include "search_spaces/cell_outputs.hpp"
 
@@ -37,6 +38,20 @@ void accumulate(Tensor& sum, Tensor&& term) {
   if (sum.empty()) sum = std::move(term);
   else sum.add_(term);
 }
+
+NodeStates::NodeStates(const std::vector<Tensor>& inputs, std::vector<Tensor> preprocessed,
+                       int num_nodes)
+    : inputs_(&inputs), held_(std::move(preprocessed)) {
+  held_.resize(static_cast<std::size_t>(num_nodes));
+}
+
+const Tensor& NodeStates::operator[](int node) const {
+  const auto i = static_cast<std::size_t>(node);
+  // An input without preprocess has nothing held: it is read from the caller's tensor.
+  return i < inputs_->size() && held_[i].empty() ? (*inputs_)[i] : held_[i];
+}
+
+bool is_identity_op(const Module& op) { return dynamic_cast<const Identity*>(&op) != nullptr; }
 
 std::string cell_edge_name(int from, int to, const std::string& op) {
   return "node" + std::to_string(to) + ".from" + std::to_string(from) + "." + op;
@@ -131,17 +146,17 @@ StateSpec CellFrame::node_state(int node) const {
   return node < num_inputs() ? preprocess_[node].state : node_;
 }
 
-std::vector<Tensor> CellFrame::preprocess(const std::vector<Tensor>& inputs,
-                                          const std::vector<bool>& used, Mode mode) {
+NodeStates CellFrame::preprocess(const std::vector<Tensor>& inputs, const std::vector<bool>& used,
+                                 int num_nodes, Mode mode) {
   std::vector<Tensor> out(inputs.size());
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     if (!used[i]) continue;
     const Preprocess& p = preprocess_[i];
     if (!p.problem.empty())
       throw std::logic_error("cell " + std::to_string(layer_) + ": " + p.problem);
-    out[i] = p.op ? p.op->forward(inputs[i], mode) : inputs[i];
+    if (p.op) out[i] = p.op->forward(inputs[i], mode);
   }
-  return out;
+  return NodeStates(inputs, std::move(out), num_nodes);
 }
 
 Tensor CellFrame::merge(std::vector<Tensor> output_nodes, const Tensor& last_input, Mode mode) {

@@ -31,6 +31,26 @@ void accumulate(Tensor& sum, const Tensor& term);
 // The same, taking over term's storage when sum is empty instead of copying it.
 void accumulate(Tensor& sum, Tensor&& term);
 
+// The tensors of a cell's nodes during one forward. Internal nodes and preprocessed inputs
+// are held here; an input without a preprocess op is read where the caller keeps it, so a
+// cell copies no activation it does not change.
+class NodeStates {
+ public:
+  NodeStates(const std::vector<Tensor>& inputs, std::vector<Tensor> preprocessed, int num_nodes);
+  // What an edge leaving `node` reads.
+  const Tensor& operator[](int node) const;
+  // An internal node's sum (empty until an edge adds to it), or a preprocessed input.
+  Tensor& held(int node) { return held_[static_cast<std::size_t>(node)]; }
+
+ private:
+  const std::vector<Tensor>* inputs_;
+  std::vector<Tensor> held_;
+};
+
+// Ops that return their input unchanged (`skip_connect` and `shortcut` between equal shapes):
+// a cell adds the input itself instead of running the op on a copy, forward and backward.
+bool is_identity_op(const Module& op);
+
 // "node3.from1.bconv_3x3": the name of an edge op, and so of its checkpoint tensors.
 std::string cell_edge_name(int from, int to, const std::string& op);
 
@@ -71,9 +91,10 @@ class CellFrame {
   int edge_stride(int from) const { return reduce_ && from < num_inputs() ? 2 : 1; }
   StateSpec output() const { return output_; }
 
-  // The cell inputs after preprocess; those with used[i] false are not computed (left empty).
-  std::vector<Tensor> preprocess(const std::vector<Tensor>& inputs, const std::vector<bool>& used,
-                                 Mode mode);
+  // The node states of a forward, its inputs preprocessed (those with used[i] false are not
+  // computed; `inputs` must outlive the result).
+  NodeStates preprocess(const std::vector<Tensor>& inputs, const std::vector<bool>& used,
+                        int num_nodes, Mode mode);
   // concat_op over the output nodes' tensors, plus the shortcut of the cell's last input.
   Tensor merge(std::vector<Tensor> output_nodes, const Tensor& last_input, Mode mode);
   // Gradients of the output nodes, given the cell output's.

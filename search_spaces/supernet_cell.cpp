@@ -187,8 +187,7 @@ Tensor SupernetCell::forward(const std::vector<Tensor>& inputs, Mode mode) {
     throw std::invalid_argument("SupernetCell::forward: expected " + std::to_string(num_inputs_) +
                                 " inputs, got " + std::to_string(inputs.size()));
   const CellSelection& s = selection_;
-  std::vector<Tensor> state = frame_->preprocess(inputs, used_inputs(), mode);
-  state.resize(static_cast<std::size_t>(num_nodes_));
+  NodeStates state = frame_->preprocess(inputs, used_inputs(), num_nodes_, mode);
   const bool keep_outputs = s.mixture && mode == Mode::train;
   term_outputs_.assign(keep_outputs ? s.terms.size() : 0, Tensor());
   weight_grads_.assign(s.terms.size(), 0.0);
@@ -197,27 +196,31 @@ Tensor SupernetCell::forward(const std::vector<Tensor>& inputs, Mode mode) {
     if (!s.live[node]) continue;
     for (; t < s.terms.size() && s.terms[t].to == node; ++t) {
       const SupernetTerm& term = s.terms[t];
+      if (!s.mixture && is_identity_op(op_of(term))) {
+        accumulate(state.held(node), state[term.from]);
+        continue;
+      }
       Tensor out = op_of(term).forward(state[term.from], mode);
       if (!s.mixture) {
-        accumulate(state[node], std::move(out));
+        accumulate(state.held(node), std::move(out));
         continue;
       }
       Tensor weighted = out;
       weighted.scale_(term.weight);
-      accumulate(state[node], std::move(weighted));
+      accumulate(state.held(node), std::move(weighted));
       if (keep_outputs) term_outputs_[t] = std::move(out);
     }
-    if (state[node].empty()) {
+    if (state.held(node).empty()) {
       // A mixture node whose incoming weights are all 0 is 0. A stride-2 edge maps a size H to
       // ceil(H / 2), as every op's padding is kernel / 2.
       const Tensor& ref = inputs.back();
       const int h = frame_->is_reduce() ? (ref.dim(1) + 1) / 2 : ref.dim(1);
       const int w = frame_->is_reduce() ? (ref.dim(2) + 1) / 2 : ref.dim(2);
-      state[node] = Tensor({ref.dim(0), h, w, frame_->width()});
+      state.held(node) = Tensor({ref.dim(0), h, w, frame_->width()});
     }
   }
   std::vector<Tensor> outs;
-  for (int n : s.output_nodes) outs.push_back(std::move(state[n]));
+  for (int n : s.output_nodes) outs.push_back(std::move(state.held(n)));
   return frame_->merge(std::move(outs), inputs.back(), mode);
 }
 
@@ -232,7 +235,8 @@ std::vector<Tensor> SupernetCell::backward(const Tensor& grad_output) {
     const Tensor& g = grad[term.to];
     if (g.empty()) continue;
     if (!s.mixture) {
-      accumulate(grad[term.from], op_of(term).backward(g));
+      if (is_identity_op(op_of(term))) accumulate(grad[term.from], g);
+      else accumulate(grad[term.from], op_of(term).backward(g));
       continue;
     }
     if (term_outputs_.size() != s.terms.size())
