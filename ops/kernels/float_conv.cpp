@@ -109,10 +109,6 @@ void float_conv_backward(const Tensor& x, const Tensor& w, const Tensor& grad_ou
         }
       }
       if (grad_input) {
-        // Each image is cleared by its own task before accumulating: the zero-fill runs on
-        // every core and leaves the image in cache for col2im.
-        if (grp == 0)
-          std::fill_n(grad_input->data() + n0 * in_image, (n1 - n0) * in_image, 0.0f);
         if (bf16) {
           pack_bf16_rows(dy_chunk + grp * og, static_cast<int>(rows), og, g.out_c, packed_dy);
           bf16_gemm(packed_dy, packed_weights[static_cast<std::size_t>(grp)],
@@ -121,8 +117,8 @@ void float_conv_backward(const Tensor& x, const Tensor& w, const Tensor& grad_ou
           cols_matrix.noalias() = dy * weights;
         }
         for (int n = n0; n < n1; ++n)
-          col2im_nhwc_accumulate(cols.data() + static_cast<long>(n - n0) * P * K, g, grp,
-                                 grad_input->data() + n * in_image);
+          col2im_nhwc(cols.data() + static_cast<long>(n - n0) * P * K, g, grp,
+                      grad_input->data() + n * in_image);
       }
     }
     if (grad_weight) partial[static_cast<std::size_t>(c)] = std::move(dw);

@@ -10,8 +10,11 @@ namespace bitnas {
 void im2col_nhwc(const float* image, const ConvGeometry& g, int group, float pad_value,
                  float* cols);
 
-// Adds each row of `cols` back onto the taps it came from; taps outside the image are dropped.
-void col2im_nhwc_accumulate(const float* cols, const ConvGeometry& g, int group,
-                            float* image_grad);
+// The adjoint of im2col_nhwc: sets group `group`'s channels of every pixel of `image_grad` to
+// the sum of the cols entries taken from it (0 where none is; taps outside the image are
+// dropped). Each pixel gathers its terms in the order of the output pixels, the order a
+// scatter over the rows of cols would add them, so the result is bit for bit that of
+// zero-filling and scattering, without the zero-fill pass over the image.
+void col2im_nhwc(const float* cols, const ConvGeometry& g, int group, float* image_grad);
 
 }  // namespace bitnas
