@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "ops/layers/identity.hpp"
+
 namespace bitnas {
 
 namespace {
@@ -18,29 +20,40 @@ BinaryConvUnit::BinaryConvUnit(int c_in, int c_out, LayerOrder order,
     : order_(order),
       bn_(norm_precedes_conv(order) ? c_in : c_out, norm),
       conv_(c_in, c_out, conv, rng),
-      shortcut_(std::move(shortcut)) {}
+      shortcut_(std::move(shortcut)),
+      shortcut_is_identity_(shortcut_ && is_identity_op(*shortcut_)) {}
+
+void BinaryConvUnit::add_shortcut(Tensor& y, const Tensor& t, Mode mode) {
+  if (shortcut_is_identity_) y.add_(t);
+  else if (shortcut_) y.add_(shortcut_->forward(t, mode));
+}
+
+void BinaryConvUnit::add_shortcut_grad(Tensor& g, const Tensor& grad) {
+  if (shortcut_is_identity_) g.add_(grad);
+  else if (shortcut_) g.add_(shortcut_->backward(grad));
+}
 
 Tensor BinaryConvUnit::forward(const Tensor& x, Mode mode) {
   switch (order_) {
     case LayerOrder::bn_conv_relu: {
       const Tensor h = bn_.forward(x, mode);
       Tensor y = conv_.forward(h, mode);
-      if (shortcut_) y.add_(shortcut_->forward(h, mode));
+      add_shortcut(y, h, mode);
       return relu_.forward(y, mode);
     }
     case LayerOrder::conv_bn_relu: {
       Tensor y = conv_.forward(x, mode);
-      if (shortcut_) y.add_(shortcut_->forward(x, mode));
+      add_shortcut(y, x, mode);
       return relu_.forward(bn_.forward(y, mode), mode);
     }
     case LayerOrder::sign_conv_bn: {
       Tensor y = bn_.forward(conv_.forward(x, mode), mode);
-      if (shortcut_) y.add_(shortcut_->forward(x, mode));
+      add_shortcut(y, x, mode);
       return y;
     }
     case LayerOrder::bn_relu_conv: {
       Tensor y = conv_.forward(relu_.forward(bn_.forward(x, mode), mode), mode);
-      if (shortcut_) y.add_(shortcut_->forward(x, mode));
+      add_shortcut(y, x, mode);
       return y;
     }
   }
@@ -52,23 +65,23 @@ Tensor BinaryConvUnit::backward(const Tensor& grad_output) {
     case LayerOrder::bn_conv_relu: {
       const Tensor gy = relu_.backward(grad_output);
       Tensor gh = conv_.backward(gy);
-      if (shortcut_) gh.add_(shortcut_->backward(gy));
+      add_shortcut_grad(gh, gy);
       return bn_.backward(gh);
     }
     case LayerOrder::conv_bn_relu: {
       const Tensor gy = bn_.backward(relu_.backward(grad_output));
       Tensor gx = conv_.backward(gy);
-      if (shortcut_) gx.add_(shortcut_->backward(gy));
+      add_shortcut_grad(gx, gy);
       return gx;
     }
     case LayerOrder::sign_conv_bn: {
       Tensor gx = conv_.backward(bn_.backward(grad_output));
-      if (shortcut_) gx.add_(shortcut_->backward(grad_output));
+      add_shortcut_grad(gx, grad_output);
       return gx;
     }
     case LayerOrder::bn_relu_conv: {
       Tensor gx = bn_.backward(relu_.backward(conv_.backward(grad_output)));
-      if (shortcut_) gx.add_(shortcut_->backward(grad_output));
+      add_shortcut_grad(gx, grad_output);
       return gx;
     }
   }

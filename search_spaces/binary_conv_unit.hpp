@@ -44,11 +44,17 @@ class BinaryConvUnit : public Module {
   bool sign_input_is_post_relu() const { return order_ == LayerOrder::bn_relu_conv; }
 
  private:
+  // y += shortcut(t), and its backward g += shortcut'(grad); an identity shortcut adds the
+  // tensor itself instead of a copy of it.
+  void add_shortcut(Tensor& y, const Tensor& t, Mode mode);
+  void add_shortcut_grad(Tensor& g, const Tensor& grad);
+
   LayerOrder order_;
   BatchNorm bn_;
   BinaryConv2d conv_;
   ReLU relu_;
   std::unique_ptr<Module> shortcut_;
+  bool shortcut_is_identity_ = false;
 };
 
 // Kernel, stride, padding, dilation and groups of one binary conv; the other knobs come from

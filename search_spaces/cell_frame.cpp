@@ -51,8 +51,6 @@ const Tensor& NodeStates::operator[](int node) const {
   return i < inputs_->size() && held_[i].empty() ? (*inputs_)[i] : held_[i];
 }
 
-bool is_identity_op(const Module& op) { return dynamic_cast<const Identity*>(&op) != nullptr; }
-
 std::string cell_edge_name(int from, int to, const std::string& op) {
   return "node" + std::to_string(to) + ".from" + std::to_string(from) + "." + op;
 }

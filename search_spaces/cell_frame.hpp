@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ops/core/module.hpp"
+#include "ops/layers/identity.hpp"
 #include "search_spaces/genotype.hpp"
 #include "search_spaces/op_registry.hpp"
 
@@ -46,10 +47,6 @@ class NodeStates {
   const std::vector<Tensor>* inputs_;
   std::vector<Tensor> held_;
 };
-
-// Ops that return their input unchanged (`skip_connect` and `shortcut` between equal shapes):
-// a cell adds the input itself instead of running the op on a copy, forward and backward.
-bool is_identity_op(const Module& op);
 
 // "node3.from1.bconv_3x3": the name of an edge op, and so of its checkpoint tensors.
 std::string cell_edge_name(int from, int to, const std::string& op);

@@ -16,4 +16,6 @@ Tensor Identity::backward(const Tensor& grad_output) {
   return grad_output;
 }
 
+bool is_identity_op(const Module& op) { return dynamic_cast<const Identity*>(&op) != nullptr; }
+
 }  // namespace bitnas

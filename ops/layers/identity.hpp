@@ -16,4 +16,8 @@ class Identity : public Module {
   bool has_state_ = false;
 };
 
+// True for an Identity: callers that would add its output to a sum (a cell node, a unit's
+// shortcut) add the input itself instead of a copy, forward and backward.
+bool is_identity_op(const Module& op);
+
 }  // namespace bitnas
