@@ -280,8 +280,8 @@ void register_query_command(CLI::App& app) {
       "Columns: id, kind (train, search, derive, eval), name, status (running, finished, "
       "failed, interrupted), started_at and finished_at (ISO-8601 UTC), epochs (epochs "
       "recorded), best and best_metric: a search's best sample reward (reward/sample), a "
-      "derive run's best derive reward (reward/derive), a train or eval run's best test top1 "
-      "over its epochs and its final result (top1/test).");
+      "derive run's best derive reward (reward/derive), a train or eval run's test top1, read "
+      "once at its end and never used to select anything (top1/test).");
   runs->callback([o] { query_runs(*o); });
 
   auto* top = subcommand(
