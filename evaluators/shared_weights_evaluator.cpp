@@ -109,10 +109,18 @@ Reward SharedWeightsEvaluator::evaluate(const Genotype& genotype) {
 }
 
 Reward SharedWeightsEvaluator::evaluate_all(const Genotype& genotype, BatchLoader& loader) {
-  if (auto rejected = rejection(genotype)) return *rejected;
+  // A genotype the sampling rules refuse may have no path in the supernet: not measured.
+  if (!rules_space_.allowed(genotype)) return *rejection(genotype);
+  // Derive measures a genotype outside the OPs budget too, and only zeroes its reward: a rank
+  // correlation over a uniform sample of the space needs every genotype's shared-weights top-1.
   loader.start_epoch(0);
   Batch batch;
-  return measure(genotype, [&]() -> const Batch* { return loader.next(batch) ? &batch : nullptr; });
+  Reward r = measure(genotype, [&]() -> const Batch* { return loader.next(batch) ? &batch : nullptr; });
+  if (auto rejected = rejection(genotype)) {
+    r.reward = rejected->reward;
+    r.rejected = true;
+  }
+  return r;
 }
 
 Reward SharedWeightsEvaluator::measure(const Genotype& genotype,

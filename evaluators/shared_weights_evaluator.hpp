@@ -43,7 +43,9 @@ class SharedWeightsEvaluator {
 
   // Reward of `genotype` on the reward batches, at the current supernet version.
   Reward evaluate(const Genotype& genotype);
-  // Reward over every batch of `loader` from its start (derive-time evaluation).
+  // Reward over every batch of `loader` from its start (derive-time evaluation). Unlike
+  // evaluate, a genotype outside the OPs budget is measured (its accuracy is set) and only its
+  // reward is the rejection's.
   Reward evaluate_all(const Genotype& genotype, BatchLoader& loader);
   // The supernet's weights are now at `version` (e.g. its step count); cached rewards of other
   // versions are dropped.

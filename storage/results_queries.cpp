@@ -257,22 +257,31 @@ RewardCorrelation reward_correlation(const ResultsDb& db, std::int64_t run_id) {
   out.run_id = run_id;
   out.kind = run.info.kind;
   // The rewards CTE (genotype_id, value, n) of the run ?1; which table depends on its kind.
-  std::string_view rewards;
+  std::string rewards;
   if (run.info.kind == RunKind::search) {
     out.reward_source = "mean sample reward of the genotype in the search run";
     rewards = "rewards AS (SELECT genotype_id, avg(reward) AS value, count(*) AS n FROM samples "
               "WHERE run_id = ?1 GROUP BY genotype_id)";
   } else if (run.info.kind == RunKind::derive) {
-    out.reward_source = "derive reward of the genotype (shared weights, whole derive split)";
-    rewards = "rewards AS (SELECT genotype_id, avg(value) AS value, count(*) AS n FROM results "
-              "WHERE run_id = ?1 AND metric = 'reward' AND split = 'derive' "
-              "AND genotype_id IS NOT NULL GROUP BY genotype_id)";
+    // The shared-weights top-1 where the derive run recorded it (an OPs budget zeroes the
+    // reward of genotypes outside it, which says nothing about how the supernet ranks them);
+    // derive runs of older versions have the reward only.
+    SqliteStatement has_top1(db.connection(),
+                             "SELECT count(*) FROM results WHERE run_id = ?1 AND metric = 'top1' "
+                             "AND split = 'derive'");
+    has_top1.bind(1, run_id);
+    const bool top1 = has_top1.step() && has_top1.column_int64(0) > 0;
+    out.reward_source = top1 ? "derive top1 of the genotype (shared weights, whole derive split)"
+                             : "derive reward of the genotype (shared weights, whole derive split)";
+    rewards = std::string("rewards AS (SELECT genotype_id, avg(value) AS value, count(*) AS n ") +
+              "FROM results WHERE run_id = ?1 AND metric = '" + (top1 ? "top1" : "reward") +
+              "' AND split = 'derive' AND genotype_id IS NOT NULL GROUP BY genotype_id)";
   } else {
     throw std::runtime_error("run " + std::to_string(run_id) + " is a " + to_string(run.info.kind) +
                              " run; correlation needs a search or derive run (its rewards)");
   }
   SqliteStatement query(db.connection(),
-                        "WITH " + std::string(rewards) + ",\n" + std::string(kRetrainedCte) + R"sql(
+                        "WITH " + rewards + ",\n" + std::string(kRetrainedCte) + R"sql(
 SELECT g.hash, g.canonical, w.value, w.n, t.top1, t.n, t.test_top1
 FROM rewards w JOIN retrained t ON t.genotype_id = w.genotype_id
 JOIN genotypes g ON g.id = w.genotype_id

@@ -234,6 +234,32 @@ TEST_F(EvaluatorTest, OpsFloorAndCeilingRejectOrPenalise) {
   EXPECT_NEAR(r.reward, r.accuracy - 0.5 * (1.0 - 0.5), 1e-12);
 }
 
+// Derive-time evaluation measures a genotype outside the OPs budget (its shared-weights top-1
+// feeds the rank correlation over a uniform sample) and only zeroes its reward.
+TEST_F(EvaluatorTest, DeriveMeasuresGenotypesOutsideTheBudgetButRewardsThemZero) {
+  Dataset data;
+  data.height = 8, data.width = 8, data.channels = 1, data.num_classes = 5;
+  Rng rng(21);
+  for (int i = 0; i < 12; ++i) {
+    for (int p = 0; p < 64; ++p) data.pixels.push_back(static_cast<std::uint8_t>(rng.below(256)));
+    data.labels.push_back(static_cast<std::uint16_t>(rng.below(5)));
+  }
+  std::vector<int> indices(12);
+  for (int i = 0; i < 12; ++i) indices[static_cast<std::size_t>(i)] = i;
+  BatchLoader loader(data, indices, LoaderOptions{.batch_size = 4, .shuffle = false});
+  const Genotype g = genotype("bconv_3x3");
+  const Reward within = evaluator(EvaluatorConfig{}).evaluate_all(g, loader);
+  ObjectiveConfig ceiling{.kind = ObjectiveKind::ops_budget, .max_ops = within.ops * 0.5};
+  const Reward outside = evaluator(EvaluatorConfig{}, ceiling).evaluate_all(g, loader);
+  EXPECT_TRUE(outside.rejected);
+  EXPECT_EQ(outside.reward, 0.0);
+  EXPECT_EQ(outside.accuracy, within.accuracy);
+  EXPECT_EQ(outside.loss, within.loss);
+  EXPECT_GT(outside.loss, 0.0);
+  EXPECT_TRUE(evaluator(EvaluatorConfig{}, ceiling).evaluate(g).rejected);  // search: not measured
+  EXPECT_EQ(evaluator(EvaluatorConfig{}, ceiling).evaluate(g).loss, 0.0);
+}
+
 TEST_F(EvaluatorTest, GenotypesOutsideTheSamplingRulesAreRejected) {
   SharedWeightsEvaluator e = evaluator(EvaluatorConfig{}, {}, SamplingRules{.sample_none = false});
   EXPECT_TRUE(e.evaluate(genotype("none")).rejected);

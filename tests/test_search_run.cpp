@@ -138,7 +138,7 @@ TEST_F(SearchRunTest, DeriveRanksAndWritesTrainableYaml) {
   EXPECT_EQ(cli::read_genotype_file(work_.file("derived.yaml"), 3), d.ranked[2].genotype);
   const ResultsDb db = ResultsDb::open(work_.file("results.db"), Access::read_only);
   EXPECT_EQ(db.get_run(d.derive_run).info.kind, RunKind::derive);
-  EXPECT_EQ(db.results(d.derive_run).size(), 6u) << "reward and rank per genotype";
+  EXPECT_EQ(db.results(d.derive_run).size(), 9u) << "reward, top1 and rank per genotype";
 }
 
 }  // namespace

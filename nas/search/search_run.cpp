@@ -668,6 +668,10 @@ DeriveOutcome run_derive(const DeriveRequest& request, SearchProgress& progress)
       const std::int64_t gid = db.upsert_genotype(record);
       db.record_result(outcome.derive_run,
                        ResultInfo{gid, "reward", "derive", scored[i].reward.reward});
+      // The shared-weights top-1 itself, whatever the objective made of it: what `query
+      // correlation` ranks a derive run by.
+      db.record_result(outcome.derive_run,
+                       ResultInfo{gid, "top1", "derive", scored[i].reward.accuracy});
       db.record_result(outcome.derive_run,
                        ResultInfo{gid, "rank", "derive", static_cast<double>(i + 1)});
       DerivedGenotype d;
