@@ -227,8 +227,9 @@ targets() {
   echo
   echo "## Shared-weights reward vs retrained accuracy on the random sample"
   echo
-  echo "Kendall tau-b between each random genotype's reward on the evolution supernet (whole"
-  echo "derive split) and its mean retrained validation top-1:"
+  echo "Kendall tau-b between each random genotype's shared-weights top-1 on the evolution"
+  echo "supernet (whole derive split; measured also outside an OPs budget, where derive runs"
+  echo "record it) and its mean retrained validation top-1:"
   echo
   query correlation "$(derive_run_of "$out/random-scored.yaml")"
   echo
