@@ -25,8 +25,8 @@
 #      widths whose OPs bracket the searched cells';
 #   5. the report, generated from the results database by `bitnas query`, with the targets
 #      checked on its numbers.
-# On 2 cores the cells campaign takes hours (two searches of about 30 minutes, then 30
-# retrainings of 2-10 minutes); the resnet one about an hour and a half.
+# On 2 cores the cells campaign takes hours (two searches of about 30 minutes, then 32
+# retrainings of 1-10 minutes); the resnet one about an hour (searches of 6-7 minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 smoke=false
