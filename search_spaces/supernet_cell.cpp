@@ -61,6 +61,7 @@ SupernetCell::SupernetCell(int layer, const std::vector<StateSpec>& inputs,
           try {
             c.op = make_op(primitive, frame_->node_state(from).channels, frame_->width(),
                            frame_->edge_stride(from), context);
+            c.identity = is_identity_op(*c.op);
           } catch (const std::invalid_argument& err) {
             c.problem = err.what();
           }
@@ -196,7 +197,7 @@ Tensor SupernetCell::forward(const std::vector<Tensor>& inputs, Mode mode) {
     if (!s.live[node]) continue;
     for (; t < s.terms.size() && s.terms[t].to == node; ++t) {
       const SupernetTerm& term = s.terms[t];
-      if (!s.mixture && is_identity_op(op_of(term))) {
+      if (!s.mixture && is_identity(term)) {
         accumulate(state.held(node), state[term.from]);
         continue;
       }
@@ -235,7 +236,7 @@ std::vector<Tensor> SupernetCell::backward(const Tensor& grad_output) {
     const Tensor& g = grad[term.to];
     if (g.empty()) continue;
     if (!s.mixture) {
-      if (is_identity_op(op_of(term))) accumulate(grad[term.from], g);
+      if (is_identity(term)) accumulate(grad[term.from], g);
       else accumulate(grad[term.from], op_of(term).backward(g));
       continue;
     }

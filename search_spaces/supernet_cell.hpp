@@ -83,6 +83,7 @@ class SupernetCell : public MergeModule {
     std::string name;  // "node3.from1.bconv_3x3"
     std::unique_ptr<Module> op;  // null: unavailable
     std::string problem;
+    bool identity = false;  // is_identity_op(*op): a path adds the input itself
   };
   struct Edge {
     int from, to;
@@ -94,6 +95,9 @@ class SupernetCell : public MergeModule {
   std::vector<bool> used_inputs() const;
   [[noreturn]] void fail(const std::string& why) const;
   Module& op_of(const SupernetTerm& term) { return *edges_[term.edge].candidates[term.primitive].op; }
+  bool is_identity(const SupernetTerm& term) const {
+    return edges_[term.edge].candidates[term.primitive].identity;
+  }
 
   SearchSpaceConfig space_;
   int layer_ = 0;
