@@ -48,6 +48,14 @@ class Controller {
   // (evolution with Pareto selection); the search installs the evaluator's cost count.
   using CostModel = std::function<double(const Genotype&)>;
   virtual void set_cost_model(CostModel cost) { (void)cost; }
+  // Draw only genotypes `admissible` accepts (GenotypeSpace::restrict_to): the search's hard
+  // OPs budget. Controllers that draw from the space (random, evolution) honour it; learned
+  // policies (reinforce, differentiable) keep sampling the whole space and learn the budget
+  // from the rejected genotypes' zero reward.
+  virtual void restrict_to(GenotypeSpace::Admissible admissible, std::string what) {
+    (void)admissible;
+    (void)what;
+  }
 
   virtual bool learns_from_gradients() const { return false; }
   virtual void select_mixture(Supernet& supernet) { (void)supernet; }

@@ -46,6 +46,9 @@ class EvolutionController : public Controller {
 
   void set_cost_model(CostModel cost) override { cost_ = std::move(cost); }
 
+  void restrict_to(GenotypeSpace::Admissible admissible, std::string what) override {
+    space_.restrict_to(std::move(admissible), std::move(what));
+  }
   ControllerState save() const override;
   void load(const ControllerState& state) override;
 

@@ -54,7 +54,7 @@ const std::vector<RandomController::Distinct>& RandomController::distinct_genoty
       std::set<std::string> seen;
       for_each_decision_vector(space_, space_config_.num_node_inputs, [&](const std::vector<int>& d) {
         const Genotype g = space_.decode(d);
-        if (!space_.allowed(g)) return;
+        if (!space_.allowed(g) || !space_.admissible(g)) return;
         std::string hash = genotype_hash(g, space_config_.num_init_nodes);
         if (seen.insert(hash).second) distinct_->push_back({std::move(hash), d});
       });

@@ -29,6 +29,10 @@ class RandomController : public Controller {
   void step(const std::vector<Genotype>& genotypes, const std::vector<double>& rewards) override;
   std::vector<Genotype> best(int n) override { return history_.best(n); }
 
+  void restrict_to(GenotypeSpace::Admissible admissible, std::string what) override {
+    space_.restrict_to(std::move(admissible), std::move(what));
+    distinct_.reset();
+  }
   ControllerState save() const override;
   void load(const ControllerState& state) override;
 

@@ -1,11 +1,34 @@
 #include "evaluators/reward_config.hpp"
 
 #include <cmath>
+#include <iomanip>
+#include <sstream>
+
 #include "evaluators/train_config.hpp"
 
 namespace bitnas {
 
 const char* to_string(BnMode mode) { return mode == BnMode::train ? "train" : "recalibrate"; }
+
+bool is_hard_budget(const ObjectiveConfig& objective) {
+  return objective.kind == ObjectiveKind::ops_budget && objective.budget_mode == BudgetMode::reject;
+}
+
+bool within_budget(const ObjectiveConfig& objective, double ops) {
+  if (!is_hard_budget(objective)) return true;
+  return !(objective.max_ops > 0.0 && ops > objective.max_ops) &&
+         !(objective.min_ops > 0.0 && ops < objective.min_ops);
+}
+
+std::string budget_description(const ObjectiveConfig& objective) {
+  const auto bound = [](double ops) {
+    std::ostringstream out;
+    out << std::fixed << std::setprecision(0) << ops;
+    return out.str();
+  };
+  return "the objective's OPs budget [" + (objective.min_ops > 0.0 ? bound(objective.min_ops) : "0") +
+         ", " + (objective.max_ops > 0.0 ? bound(objective.max_ops) : "unbounded") + "]";
+}
 
 EvaluatorConfig parse_evaluator_config(const ConfigSection& s) {
   EvaluatorConfig c;

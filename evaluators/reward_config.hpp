@@ -41,6 +41,14 @@ struct ObjectiveConfig {
   double penalty = 1.0;
 };
 
+// An ops_budget objective in reject mode is a hard budget: genotypes outside it get no
+// measurement, and controllers that draw from the space (and `bitnas sample`) draw within it.
+bool is_hard_budget(const ObjectiveConfig& objective);
+// False when a hard budget refuses `ops`; always true otherwise.
+bool within_budget(const ObjectiveConfig& objective, double ops);
+// "objective OPs budget [min_ops, max_ops]" for messages.
+std::string budget_description(const ObjectiveConfig& objective);
+
 EvaluatorConfig parse_evaluator_config(const ConfigSection& section);
 ObjectiveConfig parse_objective_config(const ConfigSection& section);
 

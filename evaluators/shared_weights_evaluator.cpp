@@ -63,11 +63,7 @@ Reward SharedWeightsEvaluator::score(double accuracy, double loss, double ops) c
 
 std::optional<Reward> SharedWeightsEvaluator::rejection(const Genotype& genotype) {
   const double ops = ops_of(genotype);
-  const bool outside_budget =
-      objective_.kind == ObjectiveKind::ops_budget && objective_.budget_mode == BudgetMode::reject &&
-      ((objective_.max_ops > 0.0 && ops > objective_.max_ops) ||
-       (objective_.min_ops > 0.0 && ops < objective_.min_ops));
-  if (!outside_budget && rules_space_.allowed(genotype)) return std::nullopt;
+  if (within_budget(objective_, ops) && rules_space_.allowed(genotype)) return std::nullopt;
   Reward r;
   r.ops = ops;
   r.rejected = true;

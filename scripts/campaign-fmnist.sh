@@ -17,9 +17,9 @@
 #      schedule, same number of evaluated genotypes);
 #   2. derive: the evolution search's top 3 and the random search's top 1, ranked with shared
 #      weights on the derive split;
-#   3. a uniform sample of 8 genotypes of the space (`bitnas sample`), scored with the
-#      evolution supernet's shared weights (`derive --candidates`) for the reward-vs-accuracy
-#      Kendall tau;
+#   3. a uniform sample of 8 genotypes of the space within the search's OPs budget (`bitnas
+#      sample`), scored with the evolution supernet's shared weights (`derive --candidates`)
+#      for the reward-vs-accuracy Kendall tau;
 #   4. retraining, every model with the one recipe of the evolution config (`data`, `trainer`)
 #      and seeds 1 and 2: the derived genotypes, the 8 random ones, and both baselines at two
 #      widths whose OPs bracket the searched cells';
@@ -217,7 +217,7 @@ targets() {
   echo
   query retrained --from "$(derive_run_of "$out/derived-random-search.yaml")" --name campaign:searched-random-search
   echo
-  echo "## Random genotypes ($random_count drawn uniformly from the space)"
+  echo "## Random genotypes ($random_count drawn uniformly from the space within the search's OPs budget)"
   echo
   query retrained --name campaign:random
   echo

@@ -124,17 +124,34 @@ std::string GenotypeSpace::violation(const Genotype& genotype) const {
 
 bool GenotypeSpace::allowed(const Genotype& genotype) const { return violation(genotype).empty(); }
 
+void GenotypeSpace::restrict_to(Admissible admissible, std::string what) {
+  admissible_ = std::move(admissible);
+  admissible_what_ = std::move(what);
+}
+
 Genotype GenotypeSpace::random(Rng& rng) const {
-  // Rejection keeps the draw uniform over the allowed genotypes.
+  // Rejection keeps the draw uniform over the allowed, admissible genotypes.
   constexpr int kMaxDraws = 10000;
+  const bool capped = rules_.max_parameter_free_per_cell >= 0;
+  int over_cap = 0;
   for (int draw = 0; draw < kMaxDraws; ++draw) {
     Genotype g = random_draw(rng);
-    if (rules_.max_parameter_free_per_cell < 0 || allowed(g)) return g;
+    if (capped && !allowed(g)) {
+      ++over_cap;
+      continue;
+    }
+    if (admissible(g)) return g;
   }
-  throw std::invalid_argument("max_parameter_free_per_cell " +
-                              std::to_string(rules_.max_parameter_free_per_cell) + ": " +
-                              std::to_string(kMaxDraws) +
-                              " random genotypes in a row broke it; raise the cap");
+  std::string why;
+  if (over_cap > 0)
+    why = std::to_string(over_cap) + " broke max_parameter_free_per_cell " +
+          std::to_string(rules_.max_parameter_free_per_cell);
+  if (over_cap < kMaxDraws)
+    why += (why.empty() ? "" : ", ") + std::to_string(kMaxDraws - over_cap) + " were outside " +
+           admissible_what_;
+  throw std::invalid_argument(std::to_string(kMaxDraws) + " random genotypes in a row were refused (" +
+                              why + "); relax " +
+                              (over_cap == kMaxDraws ? std::string("the cap") : admissible_what_));
 }
 
 Genotype GenotypeSpace::random_draw(Rng& rng) const {
@@ -197,6 +214,7 @@ Genotype GenotypeSpace::mutate(const Genotype& genotype, Rng& rng) const {
       continue;
     Genotype child = decode(decisions);
     if (rules_.max_parameter_free_per_cell >= 0 && !allowed(child)) continue;
+    if (!admissible(child)) continue;
     return child;
   }
   return genotype;

@@ -4,6 +4,7 @@
 // of its num_node_inputs input slots: which earlier node feeds it (j choices) and which
 // primitive sits on the edge (P choices). A decision vector is a genotype and back; random
 // sampling and one-step mutation (aw_nas / regularized evolution) work on the same choices.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,15 @@ class GenotypeSpace {
   // Why not, for messages; empty when allowed.
   std::string violation(const Genotype& genotype) const;
 
+  // A further test that random() and mutate() draw within, beside the rules: a search's hard
+  // OPs budget, so that a random search and evolution spend their evaluations on genotypes
+  // the objective accepts and a random sample is uniform over the budgeted space. allowed()
+  // does not apply it (a rejected genotype is still a genotype of the space). `what` names
+  // it in errors ("objective max_ops 1100000").
+  using Admissible = std::function<bool(const Genotype&)>;
+  void restrict_to(Admissible admissible, std::string what);
+  bool admissible(const Genotype& genotype) const { return !admissible_ || admissible_(genotype); }
+
   // Options of each decision: alternately a node's input (j options) and its op (P options).
   const std::vector<int>& decision_sizes() const { return sizes_; }
   bool is_op_decision(std::size_t index) const { return index % 2 == 1; }
@@ -47,13 +57,13 @@ class GenotypeSpace {
 
   // Uniformly random ops among those the rules allow; a node's inputs are distinct when it has
   // enough predecessors (as DARTS cells are), else drawn with repetition but never the same
-  // (input, op) twice. A draw over the parameter-free cap is redrawn (throws
-  // std::invalid_argument when the cap cannot be met).
+  // (input, op) twice. A draw over the parameter-free cap or outside the restriction is
+  // redrawn (throws std::invalid_argument when 10,000 draws in a row fail).
   Genotype random(Rng& rng) const;
   // Changes exactly one decision: one edge's input (to another earlier node, keeping a node's
   // inputs distinct when they were) or one edge's op (to another primitive), never repeating
   // an (input, op) within a node, and staying within the rules. Returns the genotype unchanged
-  // only if no such change exists.
+  // only if no such change exists (or none of 256 tries is admissible).
   Genotype mutate(const Genotype& genotype, Rng& rng) const;
 
   // log10 of the number of decision vectors, for messages ("10^14.3 genotypes").
@@ -74,6 +84,8 @@ class GenotypeSpace {
   std::vector<int> sizes_;
   SamplingRules rules_;
   std::vector<int> drawable_ops_;        // primitive indices random() draws from
+  Admissible admissible_;                // empty: every allowed genotype
+  std::string admissible_what_;
 };
 
 }  // namespace bitnas

@@ -12,6 +12,8 @@
 #include "evaluators/interrupt.hpp"
 #include "evaluators/shared_weights_evaluator.hpp"
 #include "evaluators/training_data.hpp"
+#include "evaluators/genotype_record.hpp"
+#include "evaluators/memory_budget.hpp"
 #include "nas/search/search_run.hpp"
 #include "search_spaces/fair_path_sampler.hpp"
 #include "search_spaces/op_registry.hpp"
@@ -21,6 +23,8 @@
 #include "tests/support/tiny_configs.hpp"
 #include "tests/test_controllers_util.hpp"
 #include "tests/test_supernet_util.hpp"
+#include "storage/results_db.hpp"
+#include "storage/sqlite_statement.hpp"
 
 namespace bitnas {
 namespace {
@@ -101,6 +105,49 @@ TEST(PathSampling, ParameterFreeCapHoldsForRandomAndEvolution) {
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("max_parameter_free_per_cell"), std::string::npos) << e.what();
   }
+}
+
+// A restriction (the search's hard OPs budget) holds for every draw and mutation, the random
+// and evolution controllers, and an unmeetable one is an error naming it.
+TEST(PathSampling, RandomAndEvolutionDrawWithinARestriction) {
+  const SearchSpaceConfig config = testing::controller_test_space(3, kOps);
+  // A stand-in cost: binary convs per genotype, at most half of the edges.
+  const auto convs = [](const Genotype& g) {
+    int n = 0;
+    for (const CellGenotype& cell : g.cells)
+      for (const GenotypeEdge& e : cell.edges) n += e.op.rfind("bconv", 0) == 0;
+    return n;
+  };
+  GenotypeSpace space(config, SamplingRules{.sample_none = false});
+  Rng rng(3);
+  const Genotype first = space.random(rng);
+  int edges = 0;
+  for (const CellGenotype& cell : first.cells) edges += static_cast<int>(cell.edges.size());
+  const auto within = [&](const Genotype& g) { return convs(g) <= edges / 2; };
+  int unrestricted_outside = 0;
+  for (int i = 0; i < 200; ++i) unrestricted_outside += !within(space.random(rng));
+  ASSERT_GT(unrestricted_outside, 20) << "the restriction must bind for the test to mean anything";
+
+  space.restrict_to(within, "at most half binary convs");
+  for (int i = 0; i < 200; ++i) {
+    const Genotype g = space.random(rng);
+    EXPECT_TRUE(within(g));
+    EXPECT_TRUE(within(space.mutate(g, rng)));
+  }
+  RandomController random(config, 5, SamplingRules{.sample_none = false});
+  EvolutionController evolution(config, {6, 2}, 5, SamplingRules{.sample_none = false});
+  random.restrict_to(within, "at most half binary convs");
+  evolution.restrict_to(within, "at most half binary convs");
+  for (int i = 0; i < 60; ++i)
+    for (Controller* c : std::initializer_list<Controller*>{&random, &evolution}) {
+      const std::vector<Genotype> g = c->sample(2);
+      for (const Genotype& x : g) EXPECT_TRUE(within(x)) << c->type_name();
+      c->step(g, testing::rewards_of(g, "bconv_3x3"));  // rewards what the restriction limits
+    }
+
+  space.restrict_to([](const Genotype&) { return false; }, "an impossible budget");
+  const std::string error = testing::error_of([&] { space.random(rng); });
+  EXPECT_NE(error.find("an impossible budget"), std::string::npos) << error;
 }
 
 TEST(PathSampling, DroppedParameterFreeEdgesComputeWhatNoneComputes) {
@@ -397,6 +444,45 @@ TEST(SearchProtocol, AnExhaustedRandomControllerDoesNotStopTheSearch) {
   EXPECT_EQ(out.epochs.size(), 2u);
   EXPECT_GT(out.samples, 0);
   EXPECT_LT(out.samples, 2 * 3 * 60);  // the space ran out
+}
+
+// With a hard OPs budget (ops_budget, reject) the random and evolution controllers spend every
+// evaluation on a genotype within it: no sample of the search is a rejected one.
+TEST(SearchProtocol, AHardOpsBudgetIsWhereTheControllersDraw) {
+  testing::TempDir data, work;
+  testing::write_quadrant_dataset(data);
+  clear_stop_request();
+  const SearchConfig plain = parse_search_config(testing::tiny_search_yaml(data.path(), "{type: random}"), "tiny.yaml");
+  // The budget: the median OPs of the space's genotypes, so that it cuts the space in two.
+  const GenotypeSpace space(plain.space, plain.schedule.rules);
+  const InputSpec input = dataset_input(plain.data);
+  Rng rng(9);
+  std::vector<double> ops;
+  for (int i = 0; i < 41; ++i) ops.push_back(*measured_genotype_record(plain.space, space.random(rng), input).ops);
+  std::nth_element(ops.begin(), ops.begin() + 20, ops.end());
+  const double budget = ops[20];
+  ASSERT_LT(budget, *std::max_element(ops.begin(), ops.end()));
+
+  for (const char* controller : {"{type: random}", "{type: evolution, population_size: 4, tournament_size: 2}"}) {
+    SearchRequest r;
+    r.config = parse_search_config(testing::tiny_search_yaml(data.path(), controller) +
+                                       "objective: {type: ops_budget, max_ops: " +
+                                       std::to_string(budget) + "}\n",
+                                   "tiny.yaml");
+    r.run_dir = work.file(std::string("run-") + controller[7]);
+    r.db_path = work.file("r.db");
+    QuietSearch quiet;
+    const SearchOutcome out = run_search(r, quiet);
+    ASSERT_GT(out.samples, 0);
+    const ResultsDb db = ResultsDb::open(*r.db_path, Access::read_only);
+    SqliteStatement query(db.connection(),
+                          "SELECT COUNT(*), MAX(g.ops) FROM samples s JOIN genotypes g "
+                          "ON g.id = s.genotype_id WHERE s.run_id = ?");
+    query.bind(1, *out.run_id);
+    ASSERT_TRUE(query.step());
+    EXPECT_EQ(query.column_int64(0), out.samples) << controller;
+    EXPECT_LE(query.column_double(1), budget) << controller;
+  }
 }
 
 }  // namespace

@@ -174,6 +174,10 @@ class SearchLoop {
                              : supernet_batches_.num_batches()),
         schedule_(config_.weights_manager.schedule, config_.schedule.epochs, steps_per_epoch_) {
     controller_->set_cost_model([this](const Genotype& g) { return evaluator_.ops_of(g); });
+    if (is_hard_budget(config_.objective))
+      controller_->restrict_to(
+          [this](const Genotype& g) { return within_budget(config_.objective, evaluator_.ops_of(g)); },
+          budget_description(config_.objective));
     const BackwardPrecision requested = config_.weights_manager.backward_precision;
     if (set_binary_backward_precision(supernet_, requested) != requested)
       progress_.message(backward_precision_fallback_note("weights_manager.backward_precision"));
