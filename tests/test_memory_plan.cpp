@@ -2,7 +2,9 @@
 // a leak of kept state, not on a timing): a layer frees what it saved for backward when
 // backward has used it; a train_no_grad forward keeps nothing and computes exactly what a
 // train forward computes; and a supernet that trains some paths and evaluates others holds
-// no batch-sized tensor afterwards, whatever the batch size.
+// no batch-sized tensor afterwards, whatever the batch size. And the cache of freed large
+// blocks lets a block stand in for a smaller request (up to half its size), so that RSS follows
+// the peak of live tensors rather than the sum of every size's own peak.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -120,6 +122,33 @@ TEST(MemoryPlan, SupernetKeepsNoBatchSizedTensorBetweenSteps) {
   // Packed weights and parameters do not depend on the batch; anything kept from a forward
   // does, so the two totals differ as soon as one activation outlives its step.
   EXPECT_EQ(bytes_kept_by_search_steps(6), bytes_kept_by_search_steps(40));
+}
+
+TEST(MemoryPlan, AFreedLargeBlockServesASmallerRequestOfAtLeastHalfItsSize) {
+  constexpr std::size_t kMiB = std::size_t{1} << 20;
+  release_cached_aligned_blocks();
+  const std::int64_t live_before = live_aligned_bytes();
+  std::byte* big = static_cast<std::byte*>(aligned_allocate(3 * kMiB));
+  big[3 * kMiB - 1] = std::byte{1};  // the whole capacity is usable
+  aligned_deallocate(big, 3 * kMiB);
+  EXPECT_EQ(cached_aligned_bytes(), static_cast<std::int64_t>(3 * kMiB));
+
+  // Less than half of it: a fresh block, the big one stays cached.
+  void* small = aligned_allocate(kMiB);
+  EXPECT_NE(small, static_cast<void*>(big));
+  EXPECT_EQ(cached_aligned_bytes(), static_cast<std::int64_t>(3 * kMiB));
+  // At least half: the cached block, counted live at the requested size only.
+  void* reused = aligned_allocate(2 * kMiB);
+  EXPECT_EQ(reused, static_cast<void*>(big));
+  EXPECT_EQ(cached_aligned_bytes(), 0);
+  EXPECT_EQ(live_aligned_bytes() - live_before, static_cast<std::int64_t>(3 * kMiB));
+  // Freed again, it returns to the cache at its own capacity, not the request's.
+  aligned_deallocate(reused, 2 * kMiB);
+  aligned_deallocate(small, kMiB);
+  EXPECT_EQ(cached_aligned_bytes(), static_cast<std::int64_t>(4 * kMiB));
+  EXPECT_EQ(live_aligned_bytes(), live_before);
+  release_cached_aligned_blocks();
+  EXPECT_EQ(cached_aligned_bytes(), 0);
 }
 
 }  // namespace

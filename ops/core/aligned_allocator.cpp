@@ -1,6 +1,7 @@
 #include "ops/core/aligned_allocator.hpp"
 
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <new>
 #include <unordered_map>
@@ -21,10 +22,14 @@ void count(std::int64_t bytes) noexcept {
   }
 }
 
-// Large blocks are kept when freed and handed out again for the same size. A training step
-// allocates the same tensor sizes step after step; without the cache every large tensor is a
-// fresh mmap whose pages fault in (and are zeroed by the kernel) on first touch, which cost a
-// fifth of a training step. Small blocks are left to malloc, which recycles them well.
+// Large blocks are kept when freed and handed out again. A training step allocates the same
+// tensor sizes step after step; without the cache every large tensor is a fresh mmap whose
+// pages fault in (and are zeroed by the kernel) on first touch, which cost a fifth of a
+// training step. A request takes the smallest cached block of at least its size and at most
+// twice it: with exact sizes only, blocks of sizes that are needed at different moments of a
+// step (the activations of one layer, the im2col chunks of another) could not stand in for
+// each other, and the cache held half as much again as the step's peak of live tensors.
+// Small blocks are left to malloc, which recycles them well.
 class BlockCache {
  public:
   static constexpr std::size_t kMinBytes = std::size_t{256} << 10;
@@ -33,23 +38,47 @@ class BlockCache {
 
   static std::size_t rounded(std::size_t bytes) { return (bytes + kGranule - 1) / kGranule * kGranule; }
 
-  void* take(std::size_t size) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = free_.find(size);
-    if (it == free_.end() || it->second.empty()) return nullptr;
-    void* p = it->second.back();
-    it->second.pop_back();
-    cached_ -= size;
+  // A block of at least `bytes` (rounded up), from the cache or the system.
+  void* allocate(std::size_t bytes) {
+    const std::size_t size = rounded(bytes);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = free_.lower_bound(size);
+      if (it != free_.end() && it->first <= 2 * size) {
+        void* p = it->second.back();
+        it->second.pop_back();
+        cached_ -= it->first;
+        capacity_[p] = it->first;
+        if (it->second.empty()) free_.erase(it);
+        return p;
+      }
+    }
+    void* p = ::operator new(size, kAlignment);
+    try {
+      std::lock_guard<std::mutex> lock(mutex_);
+      capacity_[p] = size;
+    } catch (...) {
+      ::operator delete(p, kAlignment);
+      throw;
+    }
     return p;
   }
 
-  // False when the cache is full: the caller frees the block.
-  bool put(void* p, std::size_t size) {
+  // Keeps the block, or frees it when the cache is full.
+  void deallocate(void* p) noexcept {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (cached_ + size > kMaxCachedBytes) return false;
-    free_[size].push_back(p);
-    cached_ += size;
-    return true;
+    const auto it = capacity_.find(p);
+    const std::size_t size = it->second;
+    capacity_.erase(it);
+    if (cached_ + size <= kMaxCachedBytes) {
+      try {
+        free_[size].push_back(p);
+        cached_ += size;
+        return;
+      } catch (const std::bad_alloc&) {  // the free list could not grow: just free the block
+      }
+    }
+    ::operator delete(p, kAlignment);
   }
 
   std::size_t cached() {
@@ -67,7 +96,8 @@ class BlockCache {
 
  private:
   std::mutex mutex_;
-  std::unordered_map<std::size_t, std::vector<void*>> free_;
+  std::map<std::size_t, std::vector<void*>> free_;  // by capacity, for the best fit
+  std::unordered_map<void*, std::size_t> capacity_;   // of every large block handed out
   std::size_t cached_ = 0;
 };
 
@@ -89,14 +119,8 @@ std::int64_t cached_aligned_bytes() { return static_cast<std::int64_t>(block_cac
 void release_cached_aligned_blocks() { block_cache().release(); }
 
 void* aligned_allocate(std::size_t bytes) {
-  void* p = nullptr;
-  if (bytes >= BlockCache::kMinBytes) {
-    const std::size_t size = BlockCache::rounded(bytes);
-    p = block_cache().take(size);
-    if (!p) p = ::operator new(size, kAlignment);
-  } else {
-    p = ::operator new(bytes, kAlignment);
-  }
+  void* p = bytes >= BlockCache::kMinBytes ? block_cache().allocate(bytes)
+                                           : ::operator new(bytes, kAlignment);
   count(static_cast<std::int64_t>(bytes));
   return p;
 }
@@ -104,17 +128,10 @@ void* aligned_allocate(std::size_t bytes) {
 void aligned_deallocate(void* p, std::size_t bytes) noexcept {
   if (!p) return;
   count(-static_cast<std::int64_t>(bytes));
-  if (bytes >= BlockCache::kMinBytes) {
-    const std::size_t size = BlockCache::rounded(bytes);
-    bool kept = false;
-    try {
-      kept = block_cache().put(p, size);
-    } catch (const std::bad_alloc&) {  // the free list could not grow: just free the block
-    }
-    if (!kept) ::operator delete(p, kAlignment);
-    return;
-  }
-  ::operator delete(p, kAlignment);
+  if (bytes >= BlockCache::kMinBytes)
+    block_cache().deallocate(p);
+  else
+    ::operator delete(p, kAlignment);
 }
 
 }  // namespace bitnas
