@@ -1,5 +1,6 @@
 #include "ops/core/aligned_allocator.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -13,12 +14,16 @@ namespace {
 
 std::atomic<std::int64_t> live_bytes{0};
 std::atomic<std::int64_t> peak_bytes{0};
+std::atomic<std::int64_t> peak_bytes_ever{0};  // not reset by reset_peak_aligned_bytes()
 constexpr std::align_val_t kAlignment{64};
 
 void count(std::int64_t bytes) noexcept {
   const std::int64_t now = live_bytes.fetch_add(bytes, std::memory_order_relaxed) + bytes;
   std::int64_t peak = peak_bytes.load(std::memory_order_relaxed);
   while (now > peak && !peak_bytes.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
+  }
+  std::int64_t ever = peak_bytes_ever.load(std::memory_order_relaxed);
+  while (now > ever && !peak_bytes_ever.compare_exchange_weak(ever, now, std::memory_order_relaxed)) {
   }
 }
 
@@ -33,7 +38,11 @@ void count(std::int64_t bytes) noexcept {
 class BlockCache {
  public:
   static constexpr std::size_t kMinBytes = std::size_t{256} << 10;
-  static constexpr std::size_t kMaxCachedBytes = std::size_t{1} << 30;
+  // The cache holds at most as much as the highest live total seen (and 256 MiB whatever
+  // it), so a process never holds more than twice its peak of live tensors, and the blocks
+  // of a step of any size stay cached: a fixed cap of 1 GiB made every step at batch 256
+  // fault in fresh pages for its activations, and cost a third of the step.
+  static constexpr std::size_t kMinCacheLimit = std::size_t{256} << 20;
   static constexpr std::size_t kGranule = 4096;
 
   static std::size_t rounded(std::size_t bytes) { return (bytes + kGranule - 1) / kGranule * kGranule; }
@@ -70,7 +79,9 @@ class BlockCache {
     const auto it = capacity_.find(p);
     const std::size_t size = it->second;
     capacity_.erase(it);
-    if (cached_ + size <= kMaxCachedBytes) {
+    const auto limit = std::max(kMinCacheLimit, static_cast<std::size_t>(std::max<std::int64_t>(
+                                                    0, 2 * peak_bytes_ever.load(std::memory_order_relaxed))));
+    if (cached_ + size <= limit) {
       try {
         free_[size].push_back(p);
         cached_ += size;
