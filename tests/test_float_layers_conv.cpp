@@ -77,6 +77,51 @@ TEST(FloatConv2d, GradientsStrideDilationGroupsBias) {
   }
 }
 
+// The input gradient (im2col patches times the weights, summed back by col2im), against its
+// definition: dx[n, iy, ix, c] sums dy * w over every output pixel and tap that read (iy, ix).
+// Odd shapes, dilation, groups, stride 2, and padding from none to more than the kernel's span.
+TEST(FloatConv2d, InputGradientMatchesTheDefinition) {
+  const ConvCase cases[] = {
+      {{2, 7, 5, 3}, 5, 3, {.padding = 1}},
+      {{1, 9, 6, 4}, 6, 5, {.padding = 2, .dilation = 1, .groups = 2}},
+      {{2, 8, 7, 2}, 3, 3, {.padding = 4, .dilation = 2}},
+      {{1, 6, 7, 3}, 4, 3, {.padding = 0, .dilation = 2}},
+      {{2, 5, 6, 3}, 2, 1, {.padding = 1}},
+      {{1, 9, 8, 4}, 4, 3, {.stride = 2, .padding = 1, .groups = 4}},
+  };
+  for (const ConvCase& c : cases) {
+    Rng rng(21);
+    Conv2d conv(c.input[3], c.out_channels, c.kernel, rng, c.options);
+    const Tensor x = random_tensor(c.input, 4);
+    const Tensor y = conv.forward(x, Mode::train);
+    const Tensor dy = random_tensor(y.shape(), 8);
+    const Tensor dx = conv.backward(dy);
+    const Tensor& w = conv.weight().value;
+    const int k = c.kernel, s = c.options.stride, p = c.options.padding, d = c.options.dilation;
+    const int cg = c.input[3] / c.options.groups, og = c.out_channels / c.options.groups;
+    std::vector<double> expected(static_cast<std::size_t>(x.numel()), 0.0);
+    for (int n = 0; n < y.dim(0); ++n)
+      for (int oy = 0; oy < y.dim(1); ++oy)
+        for (int ox = 0; ox < y.dim(2); ++ox)
+          for (int o = 0; o < c.out_channels; ++o)
+            for (int ky = 0; ky < k; ++ky)
+              for (int kx = 0; kx < k; ++kx)
+                for (int ci = 0; ci < cg; ++ci) {
+                  const int iy = oy * s - p + ky * d, ix = ox * s - p + kx * d;
+                  if (iy < 0 || iy >= x.dim(1) || ix < 0 || ix >= x.dim(2)) continue;
+                  const int channel = (o / og) * cg + ci;
+                  expected[((static_cast<std::size_t>(n) * x.dim(1) + iy) * x.dim(2) + ix) * x.dim(3) + channel] +=
+                      static_cast<double>(dy.at(n, oy, ox, o)) *
+                      w[((static_cast<std::int64_t>(o) * k + ky) * k + kx) * cg + ci];
+                }
+    ASSERT_EQ(dx.shape(), x.shape());
+    double worst = 0.0;
+    for (std::int64_t i = 0; i < dx.numel(); ++i)
+      worst = std::max(worst, std::abs(dx[i] - expected[static_cast<std::size_t>(i)]));
+    EXPECT_LT(worst, 1e-5) << conv.geometry(c.input).to_string();
+  }
+}
+
 TEST(FloatConv2d, BackwardAccumulatesIntoGrad) {
   Rng rng(1);
   Conv2d conv(3, 4, 3, rng, {.padding = 1, .bias = true});
