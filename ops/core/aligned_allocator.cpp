@@ -38,10 +38,11 @@ void count(std::int64_t bytes) noexcept {
 class BlockCache {
  public:
   static constexpr std::size_t kMinBytes = std::size_t{256} << 10;
-  // The cache holds at most as much as the highest live total seen (and 256 MiB whatever
-  // it), so a process never holds more than twice its peak of live tensors, and the blocks
-  // of a step of any size stay cached: a fixed cap of 1 GiB made every step at batch 256
-  // fault in fresh pages for its activations, and cost a third of the step.
+  // The cache holds at most twice the highest live total seen (256 MiB at least): enough
+  // for the blocks of a step of any batch size to stay cached (a fixed cap of 1 GiB made every
+  // step at batch 256 fault in fresh pages for its activations, a third of the step), and a
+  // bound that follows the process's own needs. In practice it settles near the step's peak
+  // minus what stays live.
   static constexpr std::size_t kMinCacheLimit = std::size_t{256} << 20;
   static constexpr std::size_t kGranule = 4096;
 
