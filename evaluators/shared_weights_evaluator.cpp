@@ -112,8 +112,8 @@ Reward SharedWeightsEvaluator::evaluate_all(const Genotype& genotype, BatchLoade
   loader.start_epoch(0);
   Batch batch;
   Reward r = measure(genotype, [&]() -> const Batch* { return loader.next(batch) ? &batch : nullptr; });
-  if (auto rejected = rejection(genotype)) {
-    r.reward = rejected->reward;
+  if (!within_budget(objective_, r.ops)) {
+    r.reward = 0.0;  // as evaluate's rejection
     r.rejected = true;
   }
   return r;

@@ -8,9 +8,9 @@
 #include <set>
 #include <sstream>
 
-#include "nas/commands.hpp"
 #include "evaluators/genotype_record.hpp"
 #include "evaluators/memory_budget.hpp"
+#include "nas/commands.hpp"
 #include "nas/search/search_config.hpp"
 #include "search_spaces/architecture_id.hpp"
 #include "search_spaces/genotype_printer.hpp"

@@ -9,22 +9,22 @@
 
 #include "controllers/evolution_controller.hpp"
 #include "controllers/random_controller.hpp"
+#include "evaluators/genotype_record.hpp"
 #include "evaluators/interrupt.hpp"
+#include "evaluators/memory_budget.hpp"
 #include "evaluators/shared_weights_evaluator.hpp"
 #include "evaluators/training_data.hpp"
-#include "evaluators/genotype_record.hpp"
-#include "evaluators/memory_budget.hpp"
 #include "nas/search/search_run.hpp"
 #include "search_spaces/fair_path_sampler.hpp"
 #include "search_spaces/op_registry.hpp"
+#include "storage/results_db.hpp"
+#include "storage/sqlite_statement.hpp"
 #include "tests/support/data_files.hpp"
 #include "tests/support/error_text.hpp"
 #include "tests/support/quadrant_dataset.hpp"
 #include "tests/support/tiny_configs.hpp"
 #include "tests/test_controllers_util.hpp"
 #include "tests/test_supernet_util.hpp"
-#include "storage/results_db.hpp"
-#include "storage/sqlite_statement.hpp"
 
 namespace bitnas {
 namespace {
